@@ -165,8 +165,8 @@ impl Detector {
         } else {
             Class::Not
         };
-        let review = class != Class::Solicitation
-            && self.settings.review_at.is_some_and(|r| score >= r);
+        let review =
+            class != Class::Solicitation && self.settings.review_at.is_some_and(|r| score >= r);
         Verdict {
             class,
             score,
