@@ -370,6 +370,9 @@ fn handoff(
     });
     d.effects.push(Effect::OpenTicket {
         user: msg.author.id.clone(),
+        user_name: msg.author.name.clone(),
+        trigger: trigger.clone(),
+        message_id: msg.id.clone(),
         at: d.at,
     });
     d.actions.push(Action::OpenHandoff {

@@ -1,108 +1,14 @@
 //! Table-driven tests of `decide`: each row is a message and the outcome a
 //! community manager would expect.
 
-use chrono::{Duration, TimeZone, Utc};
+use chrono::Duration;
 
 use super::*;
-use crate::core::catalogue::{Catalogue, Category};
-use crate::core::detect::{Detector, DetectorSettings};
-use crate::core::model::{Author, ChannelRef, Limit};
-use crate::core::policy::{Limits, TemplateNames};
-use crate::core::replies::ReplyRefused;
+use crate::core::catalogue::Catalogue;
+use crate::core::model::{ChannelRef, Limit};
+use crate::core::testing::{dm, msg, policy, t0, FakeReplies};
 
-/// Renders `<template>#<variant> to <asker>`; refuses the template `broken`.
-struct FakeReplies;
-
-impl Replies for FakeReplies {
-    fn render(&self, req: &ReplyRequest<'_>) -> Result<RenderedReply, ReplyRefused> {
-        if req.template == "broken" {
-            return Err(ReplyRefused {
-                template: "broken".into(),
-                rules: vec!["phrase.banned".into()],
-                message: "says act now".into(),
-            });
-        }
-        let variant = req.previous_variant.map_or(0, |v| (v + 1) % 2);
-        Ok(RenderedReply {
-            template: req.template.to_string(),
-            variant,
-            text: format!("{}#{variant} to {}", req.template, req.asker),
-        })
-    }
-}
-
-fn policy() -> Policy {
-    Policy {
-        mode: Mode::Live,
-        watched_channels: vec!["general".into(), "deals".into()],
-        detector: Detector::new(DetectorSettings {
-            brand_names: vec!["Oak & Thistle".into(), "@OakAndThistle".into()],
-            competitors: vec!["Birch Barn".into(), "@BirchBarn".into()],
-            ..DetectorSettings::default()
-        }),
-        catalogue: Catalogue::new(vec![
-            Category {
-                id: "dining-tables".into(),
-                name: "dining tables".into(),
-                keywords: vec!["dining table".into(), "table".into()],
-                link: "https://oak.example/tables".into(),
-                template: "solicitation".into(),
-                handoff_only: false,
-            },
-            Category {
-                id: "kitchens".into(),
-                name: "fitted kitchens".into(),
-                keywords: vec!["kitchen".into()],
-                link: "https://oak.example/kitchens".into(),
-                template: "solicitation".into(),
-                handoff_only: true,
-            },
-        ]),
-        limits: Limits::default(),
-        stop_words: vec!["stop".into(), "no thanks".into()],
-        start_words: vec!["start".into()],
-        handoff_phrases: vec!["talk to someone".into()],
-        templates: TemplateNames::default(),
-        review_to_staff: false,
-        reply_to_intent: false,
-    }
-}
-
-fn t0() -> Timestamp {
-    Utc.with_ymd_and_hms(2026, 11, 23, 9, 0, 0).unwrap()
-}
-
-fn msg(id: &str, user: &str, channel: &str, content: &str) -> Inbound {
-    Inbound {
-        id: id.into(),
-        at: t0(),
-        author: Author {
-            id: user.into(),
-            name: user.into(),
-            bot: false,
-            staff: false,
-            webhook: false,
-        },
-        place: Place::Guild {
-            guild: "g1".into(),
-            channel: ChannelRef::named(channel),
-            thread: None,
-        },
-        content: content.into(),
-        mentions: vec![],
-        mentions_bot: false,
-        reply_to: None,
-    }
-}
-
-fn dm(id: &str, user: &str, content: &str) -> Inbound {
-    Inbound {
-        place: Place::Dm,
-        ..msg(id, user, "", content)
-    }
-}
-
-const ASK: &str = "where can I buy a solid oak dining table? any deals?";
+use crate::core::testing::ASK;
 
 fn run(state: &mut State, policy: &Policy, m: &Inbound, at: Timestamp) -> Decision {
     let d = decide(m, at, state, policy, &FakeReplies);

@@ -14,5 +14,7 @@ pub mod normalize;
 pub mod policy;
 pub mod replies;
 pub mod state;
+#[cfg(test)]
+pub mod testing;
 
 pub use decide::{decide, Decision};

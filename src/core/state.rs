@@ -12,7 +12,7 @@ use std::collections::{HashMap, HashSet, VecDeque};
 use chrono::Duration;
 use serde::{Deserialize, Serialize};
 
-use super::model::Timestamp;
+use super::model::{HandoffTrigger, Timestamp};
 
 /// A change to remember, produced by a decision.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -41,6 +41,9 @@ pub enum Effect {
     /// A staff ticket is open for this user.
     OpenTicket {
         user: String,
+        user_name: String,
+        trigger: HandoffTrigger,
+        message_id: String,
         at: Timestamp,
     },
     /// Staff spoke in this thread; the bot stays out of it.
@@ -158,6 +161,11 @@ impl State {
                     .insert((conversation.clone(), template.clone()), *variant);
             }
         }
+    }
+
+    /// A ticket known to be open (rebuilding state from the store).
+    pub fn mark_ticket_open(&mut self, user: String) {
+        self.open_tickets.insert(user);
     }
 
     /// A ticket was closed by staff (issue 7's ticket flow calls this).
