@@ -11,7 +11,8 @@ use std::sync::Arc;
 
 use chrono::Duration;
 
-use crate::core::decide::{decide, Decision};
+use crate::core::decide::{decide_paced, Decision};
+use crate::core::flood::FloodGuard;
 use crate::core::model::{ActionKind, Inbound, Reason, Timestamp};
 use crate::core::policy::{Mode, Policy};
 use crate::core::replies::Replies;
@@ -59,6 +60,7 @@ pub struct Engine {
     store: Store,
     replies: SharedReplies,
     source: Source,
+    flood: FloodGuard,
     handled: u64,
 }
 
@@ -78,6 +80,7 @@ impl Engine {
             )
             .await?;
         Ok(Engine {
+            flood: FloodGuard::new(policy.limits.per_user_per_minute),
             policy,
             state,
             store,
@@ -101,7 +104,14 @@ impl Engine {
 
     /// Decide about one message at `now`, and make the decision durable.
     pub async fn handle(&mut self, msg: &Inbound, now: Timestamp) -> anyhow::Result<Handled> {
-        let decision = decide(msg, now, &self.state, &self.policy, self.replies.as_ref());
+        let decision = decide_paced(
+            msg,
+            now,
+            &mut self.flood,
+            &self.state,
+            &self.policy,
+            self.replies.as_ref(),
+        );
         let audit = decision.is_auditable().then(|| {
             let mode = match self.policy.mode {
                 Mode::Live => "live",

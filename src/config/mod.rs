@@ -107,3 +107,6 @@ fn parse_error(path: &Path, map: &SourceMap, e: &toml::de::Error) -> ConfigError
         message: e.message().trim().to_string(),
     }])
 }
+
+#[cfg(test)]
+mod tests;

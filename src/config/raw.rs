@@ -120,6 +120,8 @@ pub struct RawLimits {
     pub stale_after: String,
     #[serde(default)]
     pub quiet_hours: Option<RawQuietHours>,
+    #[serde(default = "default_per_user_per_minute")]
+    pub per_user_per_minute: i64,
 }
 
 impl Default for RawLimits {
@@ -133,6 +135,7 @@ impl Default for RawLimits {
             user_cooldown: default_user_cooldown(),
             stale_after: default_stale_after(),
             quiet_hours: None,
+            per_user_per_minute: default_per_user_per_minute(),
         }
     }
 }
@@ -154,6 +157,9 @@ fn default_per_thread() -> i64 {
 }
 fn default_user_cooldown() -> String {
     "24h".into()
+}
+fn default_per_user_per_minute() -> i64 {
+    10
 }
 fn default_stale_after() -> String {
     "2m".into()

@@ -486,6 +486,7 @@ fn validate_limits(c: &mut Check<'_>, l: &RawLimits) -> Limits {
         user_cooldown: c.duration("limits.user_cooldown", &l.user_cooldown),
         stale_after: c.duration("limits.stale_after", &l.stale_after),
         quiet_hours,
+        per_user_per_minute: c.quota("limits.per_user_per_minute", l.per_user_per_minute),
     }
 }
 

@@ -9,6 +9,7 @@ use serde::{Deserialize, Serialize};
 
 use super::catalogue::CategoryMatch;
 use super::detect::{Class, Verdict};
+use super::flood::FloodGuard;
 use super::limits;
 use super::model::{
     Action, ActionKind, HandoffTrigger, Inbound, Place, Reason, RenderedReply, ReplyTo, Timestamp,
@@ -69,6 +70,24 @@ impl Decision {
             || self.reply.is_some()
             || matches!(self.reason, Reason::Held { .. } | Reason::ShadowMode)
     }
+}
+
+/// As [`decide`], after the flood guard: a message from an author posting
+/// faster than the guard allows is skipped unread (bots and staff are not
+/// paced; they are never answered anyway).
+pub fn decide_paced(
+    msg: &Inbound,
+    now: Timestamp,
+    flood: &mut FloodGuard,
+    state: &State,
+    policy: &Policy,
+    replies: &dyn Replies,
+) -> Decision {
+    let paced = !msg.author.bot && !msg.author.webhook && !msg.author.staff;
+    if paced && !flood.admit(&msg.author.id, now) {
+        return Decision::new(msg, now, None).silent(Reason::Flooding);
+    }
+    decide(msg, now, state, policy, replies)
 }
 
 /// Decide what to do with `msg` at `now`.

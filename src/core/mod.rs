@@ -8,6 +8,7 @@
 pub mod catalogue;
 pub mod decide;
 pub mod detect;
+pub mod flood;
 pub mod limits;
 pub mod model;
 pub mod normalize;
@@ -17,4 +18,4 @@ pub mod state;
 #[cfg(test)]
 pub mod testing;
 
-pub use decide::{decide, Decision};
+pub use decide::{decide, decide_paced, Decision};

@@ -59,6 +59,8 @@ pub struct Limits {
     /// A reply not delivered within this time after the message is dropped.
     pub stale_after: Duration,
     pub quiet_hours: Option<QuietHours>,
+    /// Messages per author per minute the bot reads; the rest are skipped.
+    pub per_user_per_minute: u32,
 }
 
 impl Default for Limits {
@@ -72,6 +74,7 @@ impl Default for Limits {
             user_cooldown: Duration::hours(24),
             stale_after: Duration::minutes(2),
             quiet_hours: None,
+            per_user_per_minute: 10,
         }
     }
 }
