@@ -10,6 +10,7 @@
 //!   core's `Policy`.
 //! - [`store`] — SQLite persistence (decisions, audit, opt-outs, cooldowns).
 //! - [`engine`] — the shell: message → core → store → actions.
+//! - [`discord`] — the serenity adapter: events in, actions out, `run`.
 //! - [`transcript`] — the JSON Lines transcript format `replay` reads.
 //! - [`replay`] — runs a transcript through the engine and reports.
 //! - [`cli`] — the `shopkeep` subcommands.
@@ -17,6 +18,7 @@
 pub mod audit_view;
 pub mod config;
 pub mod core;
+pub mod discord;
 pub mod engine;
 pub mod replay;
 pub mod store;
