@@ -71,6 +71,13 @@ pub struct RawDiscord {
     pub staff_role: String,
     #[serde(default)]
     pub api_base: Option<String>,
+    /// Retries of a failed post (5xx, timeout) before it counts as failed.
+    #[serde(default = "default_send_retries")]
+    pub send_retries: u32,
+}
+
+fn default_send_retries() -> u32 {
+    3
 }
 
 #[derive(Debug, Clone, Deserialize)]

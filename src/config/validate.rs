@@ -31,6 +31,8 @@ pub struct DiscordSettings {
     pub staff_channel: String,
     pub staff_role: String,
     pub api_base: Option<String>,
+    /// Retries of a failed post (5xx, timeout) before it counts as failed.
+    pub send_retries: u32,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -406,6 +408,15 @@ fn validate_discord(c: &mut Check<'_>, d: RawDiscord) -> DiscordSettings {
             );
         }
     }
+    if d.send_retries > 10 {
+        c.error(
+            "discord.send_retries",
+            format!(
+                "{} retries would post long after the customer asked; use 0 to 10",
+                d.send_retries
+            ),
+        );
+    }
     DiscordSettings {
         watched_channels: d
             .watched_channels
@@ -415,6 +426,7 @@ fn validate_discord(c: &mut Check<'_>, d: RawDiscord) -> DiscordSettings {
         staff_channel: d.staff_channel,
         staff_role: d.staff_role,
         api_base: d.api_base,
+        send_retries: d.send_retries,
     }
 }
 
