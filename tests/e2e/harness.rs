@@ -108,7 +108,7 @@ async fn started(
 ) {
     let fake = FakeDiscord::start(cfg).await;
     let (tx, mut seen) = mpsc::unbounded_channel();
-    let client = start_client(&fake, Replier(tx)).await;
+    let client = start_client(&fake, |b| b.event_handler(Replier(tx))).await;
     assert_eq!(
         next_seen(&mut seen).await,
         Seen::Guild {

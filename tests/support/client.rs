@@ -5,7 +5,7 @@
 use std::sync::Arc;
 use std::time::Duration;
 
-use serenity::all::{EventHandler, ShardManager};
+use serenity::all::{ClientBuilder, ShardManager};
 use shopkeep::discord::{client_builder, Token};
 use tokio::task::JoinHandle;
 
@@ -21,15 +21,16 @@ pub struct RunningClient {
     task: JoinHandle<serenity::Result<()>>,
 }
 
-/// Builds the client with `handler` against the fake (this asks the fake's
-/// `GET /gateway`), starts it and waits for its IDENTIFY.
+/// Builds the client against the fake through the production seam, lets the test
+/// add what it runs (`|b| b.event_handler(h)` or `|b| b.framework(f)`), awaits the
+/// build (this asks the fake's `GET /gateway`), starts it, waits for IDENTIFY and
+/// checks the fake was the one reached.
 pub async fn start_client(
     fake: &FakeDiscord,
-    handler: impl EventHandler + 'static,
+    configure: impl FnOnce(ClientBuilder) -> ClientBuilder,
 ) -> RunningClient {
     let token = Token::from(TOKEN);
-    let mut client = client_builder(&token, Some(fake.rest_base()))
-        .event_handler(handler)
+    let mut client = configure(client_builder(&token, Some(fake.rest_base())))
         .await
         .expect("build the serenity client against the fake");
     let shard_manager = client.shard_manager.clone();
