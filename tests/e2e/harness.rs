@@ -1,124 +1,18 @@
-//! Proves the harness itself: the real serenity client, built through the
+//! Proves the harness drives the real client: serenity, built through the
 //! production seam, reaches the fake (never Discord), identifies with our intents,
 //! replies once without pings, sees its own echo, observes an injected 500,
-//! resumes after a disconnect, and shuts down cleanly. Also checks that every REST
-//! route answers what serenity parses and that malformed events are refused.
-
-use std::time::Duration;
+//! resumes after a disconnect, keeps beating, and shuts down cleanly.
 
 use axum::http::Method;
 use serde_json::json;
-use serenity::all::{
-    async_trait, ApplicationId, ChannelId, ChannelType, Context, CreateCommand,
-    CreateInteractionResponse, CreateInteractionResponseMessage, CreateMessage, CreateThread,
-    EditThread, EventHandler, Guild, GuildId, Interaction, Message, MessageId, ResumedEvent,
-    UserId,
-};
-use shopkeep::discord::{build_http, intents, Token};
-use tokio::sync::mpsc;
+use shopkeep::discord::intents;
 
-use crate::support::client::{start_client, PROMPTLY};
-use crate::support::fake_discord::{FakeConfig, FakeDiscord, OP_IDENTIFY, OP_RESUME};
+use crate::replier::{assert_saw, next_seen, next_seen_unordered, started, Seen};
+use crate::support::client::PROMPTLY;
+use crate::support::fake_discord::{ClientFrame, FakeConfig, OP_HEARTBEAT, OP_IDENTIFY, OP_RESUME};
 use crate::support::fixtures::*;
 
-/// What the test handler saw or did, in the order it happened.
-#[derive(Debug, PartialEq)]
-enum Seen {
-    Guild { channels: usize },
-    Echo(String),
-    Replied,
-    SendFailed(String),
-    Resumed,
-}
-
-/// A tiny handler: replies "Hi <name>!" to every human message, as a reply.
-struct Replier(mpsc::UnboundedSender<Seen>);
-
-#[async_trait]
-impl EventHandler for Replier {
-    async fn guild_create(&self, _: Context, guild: Guild, _: Option<bool>) {
-        let _ = self.0.send(Seen::Guild {
-            channels: guild.channels.len(),
-        });
-    }
-
-    async fn message(&self, ctx: Context, msg: Message) {
-        if msg.author.bot {
-            let _ = self.0.send(Seen::Echo(msg.content));
-            return;
-        }
-        let reply = CreateMessage::new()
-            .content(format!("Hi {}!", msg.author.name))
-            .reference_message(&msg);
-        // `&ctx` carries the cache, so serenity checks SEND_MESSAGES as in production.
-        let seen = match msg.channel_id.send_message(&ctx, reply).await {
-            Ok(_) => Seen::Replied,
-            Err(e) => Seen::SendFailed(e.to_string()),
-        };
-        let _ = self.0.send(seen);
-    }
-
-    async fn interaction_create(&self, ctx: Context, interaction: Interaction) {
-        if let Interaction::Command(command) = interaction {
-            let message = CreateInteractionResponseMessage::new().content("pong");
-            let outcome = command
-                .create_response(&ctx, CreateInteractionResponse::Message(message))
-                .await;
-            let _ = self
-                .0
-                .send(outcome.map_or_else(|e| Seen::SendFailed(e.to_string()), |()| Seen::Replied));
-        }
-    }
-
-    async fn resume(&self, _: Context, _: ResumedEvent) {
-        let _ = self.0.send(Seen::Resumed);
-    }
-}
-
-async fn next_seen(seen: &mut mpsc::UnboundedReceiver<Seen>) -> Seen {
-    tokio::time::timeout(PROMPTLY, seen.recv())
-        .await
-        .expect("the handler went quiet")
-        .expect("handler gone")
-}
-
-/// The next `n` things the handler saw, in any order: serenity runs each handler
-/// call as its own task, so a reply and the echo of it can be reported either way.
-async fn next_seen_unordered(seen: &mut mpsc::UnboundedReceiver<Seen>, n: usize) -> Vec<Seen> {
-    let mut got = Vec::with_capacity(n);
-    for _ in 0..n {
-        got.push(next_seen(seen).await);
-    }
-    got
-}
-
-fn assert_saw(got: &[Seen], expected: &[Seen]) {
-    for item in expected {
-        assert!(got.contains(item), "expected {item:?} among {got:?}");
-    }
-}
-
-/// Starts the fake and a client with [`Replier`], and waits until the guild is cached.
-async fn started(
-    cfg: FakeConfig,
-) -> (
-    FakeDiscord,
-    crate::support::client::RunningClient,
-    mpsc::UnboundedReceiver<Seen>,
-) {
-    let fake = FakeDiscord::start(cfg).await;
-    let (tx, mut seen) = mpsc::unbounded_channel();
-    let client = start_client(&fake, |b| b.event_handler(Replier(tx))).await;
-    assert_eq!(
-        next_seen(&mut seen).await,
-        Seen::Guild {
-            channels: CHANNELS.len()
-        }
-    );
-    (fake, client, seen)
-}
-
-const POST_MESSAGE: &str = "/channels/*/messages";
+pub const POST_MESSAGE: &str = "/channels/*/messages";
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn the_client_reaches_the_fake_identifies_with_our_intents_and_stops_cleanly() {
@@ -278,107 +172,32 @@ async fn zlib_frames_slash_commands_and_the_staff_desk_overwrite_all_work() {
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn every_modelled_route_answers_what_serenity_parses() {
-    let fake = FakeDiscord::start(FakeConfig::default()).await;
-    let http = build_http(&Token::from(TOKEN), Some(fake.rest_base()));
-    http.set_application_id(ApplicationId::new(APPLICATION_ID));
-
-    assert_eq!(
-        http.get_current_user().await.unwrap().id,
-        UserId::new(BOT_ID)
-    );
-    assert_eq!(
-        http.get_current_application_info().await.unwrap().id,
-        ApplicationId::new(APPLICATION_ID)
-    );
-    let dm = UserId::new(ALICE.id)
-        .create_dm_channel(&http)
-        .await
+async fn acked_heartbeats_keep_the_session_without_reidentifying() {
+    // serenity checks heartbeats at least every 500 ms, so 100 ms beats about twice a second.
+    let cfg = FakeConfig {
+        heartbeat_interval_ms: 100,
+        ..FakeConfig::default()
+    };
+    let (fake, client, mut seen) = started(cfg).await;
+    let is_beat = |f: &ClientFrame| f.op == Some(OP_HEARTBEAT);
+    let first = fake.wait_for_frame(0, PROMPTLY, is_beat).await;
+    let index = fake
+        .client_frames()
+        .iter()
+        .position(|f| f.at == first.at)
         .unwrap();
-    assert_eq!(
-        UserId::new(ALICE.id)
-            .create_dm_channel(&http)
-            .await
-            .unwrap()
-            .id,
-        dm.id
+    fake.wait_for_frame(index + 1, PROMPTLY, is_beat).await;
+
+    fake.dispatch(
+        "MESSAGE_CREATE",
+        message_json(71, RANDOM, &BOB, "still there?"),
     );
-    assert_eq!(dm.id.say(&http, "hello").await.unwrap().content, "hello");
-
-    let general = ChannelId::new(GENERAL);
-    let private = CreateThread::new("handoff").kind(ChannelType::PrivateThread);
-    let thread = general.create_thread(&http, private).await.unwrap();
-    assert_eq!(
-        (thread.kind, thread.parent_id),
-        (ChannelType::PrivateThread, Some(general))
+    assert_saw(
+        &next_seen_unordered(&mut seen, 2).await,
+        &[Seen::Replied, Seen::Echo("Hi bob!".into())],
     );
-    let archived = thread
-        .id
-        .edit_thread(&http, EditThread::new().archived(true))
-        .await
-        .unwrap();
-    assert!(archived.thread_metadata.unwrap().archived);
-    let public = general
-        .create_thread_from_message(&http, MessageId::new(77), CreateThread::new("q"))
-        .await;
-    assert_eq!(public.unwrap().id, ChannelId::new(77));
-    general
-        .create_reaction(&http, MessageId::new(77), '👍')
-        .await
-        .unwrap();
-    let commands = http
-        .create_global_commands(&[CreateCommand::new("ping").description("Ping")])
-        .await;
-    assert_eq!(commands.unwrap()[0].name, "ping");
-    assert!(
-        fake.unexpected_requests().is_empty(),
-        "{}",
-        fake.describe_requests()
-    );
-
-    assert!(http.get_guild(GuildId::new(GUILD_ID)).await.is_err());
-    let unexpected = fake.unexpected_requests();
-    assert_eq!(unexpected.len(), 1);
-    assert_eq!(
-        (unexpected[0].route(), unexpected[0].status),
-        (&*format!("/guilds/{GUILD_ID}"), 404)
-    );
-    fake.shutdown().await;
-}
-
-#[test]
-fn a_malformed_event_is_refused_before_it_reaches_serenity() {
-    let mut message = message_json(51, GENERAL, &ALICE, "no tts field");
-    message.as_object_mut().unwrap().remove("tts");
-    let refused = std::panic::catch_unwind(|| {
-        crate::support::fake_discord::validate_dispatch("MESSAGE_CREATE", &message)
-    });
-    let reason = *refused
-        .expect_err("a MESSAGE_CREATE without tts must be refused")
-        .downcast::<String>()
-        .unwrap();
-    assert!(
-        reason.contains("as Unknown: missing field `tts`"),
-        "{reason}"
-    );
-}
-
-#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn the_fake_answers_garbled_and_delayed_calls_as_asked() {
-    let fake = FakeDiscord::start(FakeConfig::default()).await;
-    let http = build_http(&Token::from(TOKEN), Some(fake.rest_base()));
-    let general = ChannelId::new(GENERAL);
-
-    fake.garble_next(Method::POST, POST_MESSAGE);
-    assert!(general.say(&http, "accepted but unreadable").await.is_err());
-    assert_eq!(fake.requests_to(&Method::POST, POST_MESSAGE)[0].status, 200);
-
-    fake.delay(Method::POST, POST_MESSAGE, Duration::from_millis(200));
-    let started = std::time::Instant::now();
-    general.say(&http, "slow").await.unwrap();
-    assert!(started.elapsed() >= Duration::from_millis(200));
-    fake.clear_faults();
-    general.say(&http, "fast").await.unwrap();
-    assert_eq!(fake.requests_to(&Method::POST, POST_MESSAGE).len(), 3);
+    assert_eq!(fake.identify_payloads().len(), 1);
+    assert!(fake.heartbeat_count() >= 2);
+    client.shutdown_within(PROMPTLY).await;
     fake.shutdown().await;
 }

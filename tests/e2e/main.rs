@@ -7,5 +7,7 @@
 #[path = "../support/mod.rs"]
 mod support;
 
+mod fake_rest;
 mod harness;
 mod poise_framework;
+mod replier;
