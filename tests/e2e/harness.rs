@@ -201,3 +201,37 @@ async fn acked_heartbeats_keep_the_session_without_reidentifying() {
     client.shutdown_within(PROMPTLY).await;
     fake.shutdown().await;
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_malformed_event_is_dropped_and_the_connection_survives() {
+    let (fake, client, mut seen) = started(FakeConfig::default()).await;
+    let mut malformed = message_json(81, GENERAL, &ALICE, "no tts field");
+    malformed.as_object_mut().unwrap().remove("tts");
+
+    // serenity turns it into Event::Unknown and drops it; the next event still arrives.
+    fake.dispatch_unchecked("MESSAGE_CREATE", malformed);
+    fake.dispatch("MESSAGE_CREATE", message_json(82, GENERAL, &ALICE, "hello"));
+    let got = next_seen_unordered(&mut seen, 2).await;
+    assert_saw(&got, &[Seen::Replied, Seen::Echo("Hi alice!".into())]);
+    let replies = fake.requests_to(&Method::POST, POST_MESSAGE);
+    assert_eq!(replies.len(), 1);
+    assert_eq!(replies[0].json()["message_reference"]["message_id"], "82");
+    client.shutdown_within(PROMPTLY).await;
+    fake.shutdown().await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_rejected_token_stops_the_client_with_an_error() {
+    let (fake, client, _seen) = started(FakeConfig::default()).await;
+
+    // Discord's 4004 "authentication failed": serenity must give up, not reconnect.
+    assert!(fake.close_with(4004));
+    let outcome = client.stopped_within(PROMPTLY).await;
+    assert!(outcome.is_err(), "start() returned {outcome:?}");
+    assert_eq!(
+        fake.gateway_connections().len(),
+        1,
+        "no reconnect after 4004"
+    );
+    fake.shutdown().await;
+}

@@ -61,4 +61,13 @@ impl RunningClient {
             started.elapsed()
         );
     }
+
+    /// Waits for `start()` to return on its own (after a fatal gateway close, say)
+    /// and gives its result, panicking if that takes longer than `bound`.
+    pub async fn stopped_within(self, bound: Duration) -> serenity::Result<()> {
+        tokio::time::timeout(bound, self.task)
+            .await
+            .unwrap_or_else(|_| panic!("the client still runs after {bound:?}"))
+            .expect("the client task panicked")
+    }
 }

@@ -10,6 +10,10 @@
 //! (each checked with serenity's own deserializer) and waits for the REST calls
 //! they cause. Waits are driven by a `Notify` that every record fires, never by
 //! polling sleeps.
+//!
+//! Limits: serenity's rate limiter must be off for REST to reach the fake (it
+//! ignores the proxy base), so 429 handling cannot be tested here. reqwest
+//! honours `HTTP_PROXY`; a developer who sets it needs `NO_PROXY=127.0.0.1`.
 
 mod gateway;
 mod records;
