@@ -7,7 +7,7 @@ use std::time::Duration;
 
 use axum::http::Method;
 use serenity::all::{
-    ApplicationId, ChannelId, ChannelType, CreateCommand, CreateThread, EditThread, GuildId,
+    ApplicationId, ChannelId, ChannelType, CreateCommand, CreateThread, EditThread, GuildId, Http,
     MessageId, UserId,
 };
 use shopkeep::discord::{build_http, Token};
@@ -16,71 +16,99 @@ use crate::harness::POST_MESSAGE;
 use crate::support::fake_discord::{FakeConfig, FakeDiscord};
 use crate::support::fixtures::*;
 
-#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn every_modelled_route_answers_what_serenity_parses() {
-    let fake = FakeDiscord::start(FakeConfig::default()).await;
+fn http_for(fake: &FakeDiscord) -> Http {
     let http = build_http(&Token::from(TOKEN), Some(fake.rest_base()));
     http.set_application_id(ApplicationId::new(APPLICATION_ID));
+    http
+}
 
-    assert_eq!(
-        http.get_current_user().await.unwrap().id,
-        UserId::new(BOT_ID)
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_bot_and_application_routes_answer_what_serenity_parses() {
+    let fake = FakeDiscord::start(FakeConfig::default()).await;
+    let http = http_for(&fake);
+
+    let me = http.get_current_user().await.unwrap();
+    assert_eq!((me.id, me.bot), (UserId::new(BOT_ID), true));
+    let app = http.get_current_application_info().await.unwrap();
+    assert_eq!(app.id, ApplicationId::new(APPLICATION_ID));
+    let ping = CreateCommand::new("ping").description("Ping");
+    let commands = http.create_global_commands(&[ping]).await.unwrap();
+    assert_eq!(commands[0].name, "ping");
+    assert!(
+        fake.unexpected_requests().is_empty(),
+        "{}",
+        fake.describe_requests()
     );
-    assert_eq!(
-        http.get_current_application_info().await.unwrap().id,
-        ApplicationId::new(APPLICATION_ID)
-    );
+    fake.shutdown().await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn dm_message_and_reaction_routes_answer_what_serenity_parses() {
+    let fake = FakeDiscord::start(FakeConfig::default()).await;
+    let http = http_for(&fake);
+
     let dm = UserId::new(ALICE.id)
         .create_dm_channel(&http)
         .await
         .unwrap();
-    assert_eq!(
-        UserId::new(ALICE.id)
-            .create_dm_channel(&http)
-            .await
-            .unwrap()
-            .id,
-        dm.id
-    );
+    let again = UserId::new(ALICE.id)
+        .create_dm_channel(&http)
+        .await
+        .unwrap();
+    assert_eq!(again.id, dm.id, "Discord returns the same DM channel");
+    assert_eq!(dm.recipient.id, UserId::new(ALICE.id));
     assert_eq!(dm.id.say(&http, "hello").await.unwrap().content, "hello");
-
     let general = ChannelId::new(GENERAL);
+    general
+        .create_reaction(&http, MessageId::new(77), '👍')
+        .await
+        .unwrap();
+    assert!(
+        fake.unexpected_requests().is_empty(),
+        "{}",
+        fake.describe_requests()
+    );
+    fake.shutdown().await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn thread_routes_answer_what_serenity_parses() {
+    let fake = FakeDiscord::start(FakeConfig::default()).await;
+    let http = http_for(&fake);
+    let general = ChannelId::new(GENERAL);
+
     let private = CreateThread::new("handoff").kind(ChannelType::PrivateThread);
     let thread = general.create_thread(&http, private).await.unwrap();
     assert_eq!(
         (thread.kind, thread.parent_id),
         (ChannelType::PrivateThread, Some(general))
     );
-    let archived = thread
-        .id
-        .edit_thread(&http, EditThread::new().archived(true))
-        .await
-        .unwrap();
+    let archive = EditThread::new().archived(true);
+    let archived = thread.id.edit_thread(&http, archive).await.unwrap();
     assert!(archived.thread_metadata.unwrap().archived);
-    let public = general
-        .create_thread_from_message(&http, MessageId::new(77), CreateThread::new("q"))
-        .await;
-    assert_eq!(public.unwrap().id, ChannelId::new(77));
-    general
-        .create_reaction(&http, MessageId::new(77), '👍')
-        .await
-        .unwrap();
-    let commands = http
-        .create_global_commands(&[CreateCommand::new("ping").description("Ping")])
-        .await;
-    assert_eq!(commands.unwrap()[0].name, "ping");
+    let from_message = CreateThread::new("q");
+    let public = general.create_thread_from_message(&http, MessageId::new(77), from_message);
+    assert_eq!(public.await.unwrap().id, ChannelId::new(77));
     assert!(
         fake.unexpected_requests().is_empty(),
         "{}",
         fake.describe_requests()
     );
+    fake.shutdown().await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn an_unmodelled_route_is_a_recorded_404() {
+    let fake = FakeDiscord::start(FakeConfig::default()).await;
+    let http = http_for(&fake);
 
     assert!(http.get_guild(GuildId::new(GUILD_ID)).await.is_err());
     let unexpected = fake.unexpected_requests();
     assert_eq!(unexpected.len(), 1);
+    let route = format!("/guilds/{GUILD_ID}");
     assert_eq!(
         (unexpected[0].route(), unexpected[0].status),
-        (&*format!("/guilds/{GUILD_ID}"), 404)
+        (route.as_str(), 404)
     );
     fake.shutdown().await;
 }
