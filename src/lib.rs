@@ -14,10 +14,10 @@
 //! - [`replay`] — runs a transcript through the engine and reports.
 //! - [`cli`] — the `shopkeep` subcommands.
 
-pub mod audit_view;
 pub mod config;
 pub mod core;
 pub mod engine;
 pub mod replay;
 pub mod store;
 pub mod transcript;
+pub mod views;
