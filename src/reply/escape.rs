@@ -1,0 +1,149 @@
+//! Discord escaping for values that come from users (display names, quoted
+//! text). Replaces handlebars' HTML escaping, which is the wrong escaping for
+//! a chat message: `&amp;` is noise in Discord, and `*`, `@everyone` or
+//! `[text](url)` are the real dangers.
+//!
+//! Owns one function, [`discord_escape`]. Trusted values from the config (the
+//! brand, the approved link) are never passed through it: escaping would
+//! break the link, and the compliance rules judge them instead.
+
+/// Zero-width space: placed after `@` and inside `://` so Discord sees no
+/// mention and no link, while a reader sees the same characters.
+pub const ZWSP: char = '\u{200B}';
+
+/// The longest user value, in characters before escaping: Discord display
+/// names are at most 32. Longer values are cut with `…` so a value cannot
+/// blow the length limit (escaping adds at most one character per character).
+pub const MAX_USER_VALUE_CHARS: usize = 32;
+
+/// Characters Discord markdown gives a meaning to anywhere in a line; each
+/// gets a backslash. Discord renders `\x` as a literal `x` for any ASCII
+/// punctuation `x`.
+const MARKDOWN: &[char] = &['\\', '*', '_', '~', '`', '|', '>', '<', '[', ']', '(', ')'];
+
+/// Characters that only mean something at the start of a line (heading,
+/// subtext, list); escaped when they open the value.
+const LINE_START: &[char] = &['#', '-', '+'];
+
+/// Makes an untrusted value inert in a Discord message: no markdown, no
+/// mentions (`@everyone`, `@here`, `<@id>`, `<@&id>`, `<#id>`), no live or
+/// masked links, no line breaks, at most [`MAX_USER_VALUE_CHARS`] characters
+/// before escaping.
+pub fn discord_escape(value: &str) -> String {
+    let flat = flatten(value);
+    let mut out = String::with_capacity(flat.len() + 8);
+    let mut digits_only = true;
+    let mut rest = flat.as_str();
+    while let Some(c) = rest.chars().next() {
+        rest = &rest[c.len_utf8()..];
+        match c {
+            '@' => {
+                out.push('@');
+                out.push(ZWSP);
+            }
+            // `http://` keeps no live scheme: `http:\u{200B}//`.
+            ':' if rest.starts_with("//") => {
+                out.push(':');
+                out.push(ZWSP);
+            }
+            // An ordered-list marker (`1. `) when the value starts a line.
+            '.' if digits_only && !out.is_empty() => out.push_str("\\."),
+            c if MARKDOWN.contains(&c) || (out.is_empty() && LINE_START.contains(&c)) => {
+                out.push('\\');
+                out.push(c);
+            }
+            c => out.push(c),
+        }
+        digits_only = digits_only && c.is_ascii_digit();
+    }
+    out
+}
+
+/// Control characters and all whitespace (line and paragraph separators
+/// included) become plain spaces (a value must not start
+/// a quote or heading on a new line); the result is trimmed and shortened.
+fn flatten(value: &str) -> String {
+    let spaced: String = value
+        .chars()
+        .map(|c| {
+            if c.is_control() || c.is_whitespace() {
+                ' '
+            } else {
+                c
+            }
+        })
+        .collect();
+    let trimmed = spaced.trim();
+    if trimmed.chars().count() <= MAX_USER_VALUE_CHARS {
+        return trimmed.to_string();
+    }
+    let mut cut: String = trimmed.chars().take(MAX_USER_VALUE_CHARS - 1).collect();
+    cut.push('…');
+    cut
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn plain_names_pass_through_unchanged() {
+        assert_eq!(discord_escape("Alice"), "Alice");
+        assert_eq!(discord_escape("Zoë O'Brien"), "Zoë O'Brien");
+    }
+
+    #[test]
+    fn mass_mentions_get_a_zero_width_space_after_the_at() {
+        assert_eq!(discord_escape("@everyone"), "@\u{200B}everyone");
+        assert_eq!(discord_escape("hi @here"), "hi @\u{200B}here");
+    }
+
+    #[test]
+    fn mention_syntax_is_broken_twice() {
+        assert_eq!(discord_escape("<@&123>"), "\\<@\u{200B}&123\\>");
+        assert_eq!(discord_escape("<@!42>"), "\\<@\u{200B}!42\\>");
+        assert_eq!(discord_escape("<#1>"), "\\<#1\\>");
+    }
+
+    #[test]
+    fn markdown_and_masked_links_are_backslash_escaped() {
+        assert_eq!(
+            discord_escape("**[click](http://evil)**"),
+            "\\*\\*\\[click\\]\\(http:\u{200B}//evil\\)\\*\\*"
+        );
+        assert_eq!(discord_escape("||spoiler||"), "\\|\\|spoiler\\|\\|");
+        assert_eq!(
+            discord_escape("`code` ~~x~~ __u__"),
+            "\\`code\\` \\~\\~x\\~\\~ \\_\\_u\\_\\_"
+        );
+    }
+
+    #[test]
+    fn a_bare_url_loses_its_live_scheme() {
+        let out = discord_escape("https://evil.example/x");
+        assert!(!out.contains("://"), "{out}");
+        assert_eq!(out, "https:\u{200B}//evil.example/x");
+    }
+
+    #[test]
+    fn line_starts_cannot_become_quotes_headings_or_lists() {
+        assert_eq!(discord_escape("> quote"), "\\> quote");
+        assert_eq!(discord_escape("# Big"), "\\# Big");
+        assert_eq!(discord_escape("- item"), "\\- item");
+        assert_eq!(discord_escape("1. first"), "1\\. first");
+        assert_eq!(discord_escape("a\n# b"), "a # b");
+        assert_eq!(discord_escape("Mary-Jane #1"), "Mary-Jane #1");
+    }
+
+    #[test]
+    fn a_backslash_cannot_cancel_the_escape() {
+        assert_eq!(discord_escape("\\*"), "\\\\\\*");
+    }
+
+    #[test]
+    fn long_values_are_cut_with_an_ellipsis() {
+        let out = discord_escape(&"a".repeat(500));
+        assert_eq!(out.chars().count(), MAX_USER_VALUE_CHARS);
+        assert!(out.ends_with('…'));
+    }
+}
