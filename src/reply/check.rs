@@ -11,7 +11,7 @@ use std::path::{Path, PathBuf};
 
 use super::compliance::Violation;
 use super::rules::Rule;
-use super::set::{is_about_category, LoadedTemplate, TemplateSet};
+use super::set::{is_about_category, Checked, LoadedTemplate, TemplateSet};
 use super::settings::ReplySettings;
 use super::source::VariantSource;
 use super::text::find_phrase;
@@ -68,6 +68,44 @@ pub fn check(settings: &ReplySettings) -> Vec<Problem> {
         Ok(set) => set.compliance_problems(),
         Err(problems) => problems,
     }
+}
+
+/// What `shopkeep preview` shows: every variant of `req.template` rendered
+/// for `req`, each with its compliance findings. The templates on disk are
+/// read without the compliance gate, so a non-compliant draft still renders
+/// and shows why it would be refused; a template that does not load at all
+/// returns its problems instead. The template need not be named in the
+/// settings yet (it is then treated as a reply of kind `req.kind`).
+pub fn preview(
+    settings: &ReplySettings,
+    req: &ReplyRequest<'_>,
+) -> Result<Vec<Checked>, Vec<Problem>> {
+    let set = TemplateSet::parse_with(settings.clone(), Some((req.kind, req.template)))?;
+    let count = set
+        .templates()
+        .find(|(n, _)| *n == req.template)
+        .map_or(0, |(_, c)| c);
+    (0..count)
+        .map(|variant| {
+            set.render_variant(req, variant).map_err(|refused| {
+                let path = settings.dir.join(format!("{}.hbs", req.template));
+                vec![Problem::new(
+                    &path,
+                    (1, 1),
+                    rule_of(&refused.rules),
+                    refused.message,
+                )]
+            })
+        })
+        .collect()
+}
+
+/// The first known rule among ids (a `ReplyRefused` lists ids as strings).
+fn rule_of(ids: &[String]) -> Rule {
+    Rule::ALL
+        .into_iter()
+        .find(|r| ids.iter().any(|id| id == r.id()))
+        .unwrap_or(Rule::TemplateRender)
 }
 
 impl TemplateSet {
@@ -142,10 +180,7 @@ impl TemplateSet {
                 .map(|v| locate(&template.path, variant, v))
                 .collect(),
             Err(refused) => {
-                let rule = Rule::ALL
-                    .into_iter()
-                    .find(|r| refused.rules.iter().any(|id| id == r.id()))
-                    .unwrap_or(Rule::TemplateRender);
+                let rule = rule_of(&refused.rules);
                 let pos = variant.start_pos();
                 vec![Problem::new(&template.path, pos, rule, refused.message)]
             }
@@ -175,4 +210,87 @@ fn find_in_source(source: &str, found: &str) -> Option<usize> {
     source
         .find(found)
         .or_else(|| find_phrase(source, found).map(|(start, _)| start))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::reply::tests::fixtures::{copy_of_shipped, oak_and_thistle, request, write};
+
+    #[test]
+    fn a_problem_displays_as_file_line_col_rule_message() {
+        let p = Problem::new(
+            Path::new("templates/opt_in.hbs"),
+            (3, 14),
+            Rule::PhraseBanned,
+            "banned phrase \"hurry\"".into(),
+        );
+        assert_eq!(
+            p.to_string(),
+            "templates/opt_in.hbs:3:14 phrase.banned banned phrase \"hurry\""
+        );
+    }
+
+    #[test]
+    fn a_problem_only_some_categories_cause_names_them() {
+        let dir = copy_of_shipped();
+        write(
+            dir.path(),
+            "solicitation",
+            "I'm {{disclosure}}. {{#if (eq category \"beds\")}}Hurry!{{/if}}",
+        );
+        let problems = check(&oak_and_thistle(dir.path()));
+        assert_eq!(problems.len(), 1, "{problems:#?}");
+        assert!(
+            problems[0].message.ends_with("(category beds)"),
+            "{}",
+            problems[0]
+        );
+    }
+
+    #[test]
+    fn a_value_that_breaks_a_rule_is_reported_as_coming_from_a_value() {
+        let dir = copy_of_shipped();
+        let mut settings = oak_and_thistle(dir.path());
+        settings.categories[0].link = "https://elsewhere.example/tables".into();
+        let problems = check(&settings);
+        assert!(!problems.is_empty());
+        assert!(
+            problems.iter().all(|p| p.rule == Rule::LinkDomain),
+            "{problems:#?}"
+        );
+        assert!(
+            problems[0].message.contains("from a value"),
+            "{}",
+            problems[0]
+        );
+    }
+
+    #[test]
+    fn preview_renders_every_variant_of_a_non_compliant_draft() {
+        let dir = copy_of_shipped();
+        write(
+            dir.path(),
+            "draft",
+            "I'm {{disclosure}}, {{asker}}.\n---\nHurry, {{asker}}!",
+        );
+        let settings = oak_and_thistle(dir.path());
+        let req = request(ReplyKind::OptIn, "draft", None, "Sam");
+        let shown = preview(&settings, &req).expect("renders");
+        assert_eq!(shown.len(), 2);
+        assert_eq!(shown[0].reply.text, "I'm Oak & Thistle's bot, Sam.");
+        assert!(shown[0].is_compliant());
+        let rules: Vec<Rule> = shown[1].violations.iter().map(|v| v.rule).collect();
+        assert_eq!(rules, [Rule::DisclosureMissing, Rule::PhraseBanned]);
+    }
+
+    #[test]
+    fn preview_of_a_broken_template_returns_its_problems() {
+        let dir = copy_of_shipped();
+        write(dir.path(), "draft", "{{#if link}}");
+        let settings = oak_and_thistle(dir.path());
+        let req = request(ReplyKind::OptIn, "draft", None, "Sam");
+        let problems = preview(&settings, &req).expect_err("does not parse");
+        assert_eq!(problems[0].rule, Rule::TemplateSyntax);
+    }
 }

@@ -60,7 +60,7 @@ pub mod source;
 pub mod text;
 pub mod values;
 
-pub use check::{check, Problem};
+pub use check::{check, preview, Problem};
 pub use compliance::{Audience, Violation};
 pub use live::{LiveTemplates, ReloadStatus, Watcher, POLL_INTERVAL};
 pub use rules::Rule;

@@ -77,13 +77,26 @@ impl TemplateSet {
     /// needs to show a non-compliant draft. Still refuses syntax errors and
     /// unknown values or helpers.
     pub fn parse(settings: ReplySettings) -> Result<TemplateSet, Vec<Problem>> {
+        TemplateSet::parse_with(settings, None)
+    }
+
+    /// As [`TemplateSet::parse`], also loading `extra` (a template the
+    /// settings do not name yet, for previews of a new file).
+    pub(crate) fn parse_with(
+        settings: ReplySettings,
+        extra: Option<(ReplyKind, &str)>,
+    ) -> Result<TemplateSet, Vec<Problem>> {
         let mut set = TemplateSet {
             registry: registry(),
             templates: BTreeMap::new(),
             settings,
         };
+        let mut wanted = set.settings.templates();
+        if let Some((kind, name)) = extra.filter(|(_, n)| !wanted.iter().any(|(_, w)| w == n)) {
+            wanted.push((kind, name.to_string()));
+        }
         let mut problems = Vec::new();
-        for (kind, name) in set.settings.templates() {
+        for (kind, name) in wanted {
             match set.load_file(kind, &name) {
                 Ok(loaded) => {
                     set.templates.insert(name, loaded);

@@ -3,7 +3,7 @@
 //! Unit tests of single functions live beside them.
 
 mod done_when;
-mod fixtures;
+pub(crate) mod fixtures;
 mod injection;
 mod live;
 mod refusals;
