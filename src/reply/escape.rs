@@ -7,8 +7,9 @@
 //! brand, the approved link) are never passed through it: escaping would
 //! break the link, and the compliance rules judge them instead.
 
-/// Zero-width space: placed after `@` and inside `://` so Discord sees no
-/// mention and no link, while a reader sees the same characters.
+/// Zero-width space: placed after `@`, inside `://` and after a dot inside a
+/// word, so Discord sees no mention, link or invite, while a reader sees the
+/// same characters.
 pub const ZWSP: char = '\u{200B}';
 
 /// The longest user value, in characters before escaping: Discord display
@@ -48,6 +49,11 @@ pub fn discord_escape(value: &str) -> String {
             }
             // An ordered-list marker (`1. `) when the value starts a line.
             '.' if digits_only && !out.is_empty() => out.push_str("\\."),
+            // `evil.com`, `discord.gg/x`: no domain survives for a linkifier.
+            '.' if rest.starts_with(|n: char| n.is_ascii_alphanumeric()) => {
+                out.push('.');
+                out.push(ZWSP);
+            }
             c if MARKDOWN.contains(&c) || (out.is_empty() && LINE_START.contains(&c)) => {
                 out.push('\\');
                 out.push(c);
@@ -122,7 +128,17 @@ mod tests {
     fn a_bare_url_loses_its_live_scheme() {
         let out = discord_escape("https://evil.example/x");
         assert!(!out.contains("://"), "{out}");
-        assert_eq!(out, "https:\u{200B}//evil.example/x");
+        assert_eq!(out, "https:\u{200B}//evil.\u{200B}example/x");
+    }
+
+    #[test]
+    fn bare_domains_and_invites_are_broken_after_each_dot() {
+        assert_eq!(discord_escape("discord.gg/evil"), "discord.\u{200B}gg/evil");
+        assert_eq!(
+            discord_escape("www.evil.example"),
+            "www.\u{200B}evil.\u{200B}example"
+        );
+        assert_eq!(discord_escape("Sam. Hi..."), "Sam. Hi...");
     }
 
     #[test]

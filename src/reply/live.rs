@@ -41,6 +41,12 @@ struct State {
     loaded_from: u64,
 }
 
+// The engine shares one handle across tasks and the watcher thread.
+const _: fn() = || {
+    fn shared<T: Send + Sync + 'static>() {}
+    shared::<LiveTemplates>();
+};
+
 /// A cheaply clonable handle to the templates currently serving.
 #[derive(Clone)]
 pub struct LiveTemplates {

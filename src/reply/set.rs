@@ -140,66 +140,75 @@ impl TemplateSet {
         req: &ReplyRequest<'_>,
         variant: usize,
     ) -> Result<Checked, ReplyRefused> {
-        let refuse = |rule: Rule, message: String| ReplyRefused {
-            template: req.template.to_string(),
-            rules: vec![rule.id().to_string()],
-            message,
-        };
-        let Some(template) = self.templates.get(req.template) else {
-            let msg = format!("no template named `{}` is loaded", req.template);
-            return Err(refuse(Rule::TemplateMissing, msg));
-        };
-        if variant >= template.variants.len() {
-            let msg = format!("`{}` has no variant {variant}", req.template);
-            return Err(refuse(Rule::TemplateMissing, msg));
-        }
-        let category = match req.category {
-            None => None,
-            Some(id) => match self.settings.category(id) {
-                Some(c) => Some(c),
-                None => {
-                    return Err(refuse(
-                        Rule::CategoryUnknown,
-                        format!("unknown category `{id}`"),
-                    ))
-                }
-            },
-        };
+        let (template, category) = self.resolve(req, variant)?;
         let values = Values::new(&self.settings, category, req.asker);
-        let key = variant_key(req.template, variant);
-        let source = &template.variants[variant];
-        let render = |v: &Values| {
-            self.render_key(&key, v).map_err(|e| {
-                let pos = source.file_pos(e.line_no.unwrap_or(1), e.column_no.unwrap_or(1));
-                let (rule, msg) = describe_render_error(&e);
-                refuse(
-                    rule,
-                    format!("{}:{}:{} {msg}", template.path.display(), pos.0, pos.1),
-                )
-            })
-        };
-        let text = render(&values)?;
-        let masked = render(&values.masked())?;
+        let text = self.render_one(req.template, template, variant, &values)?;
+        let masked = self.render_one(req.template, template, variant, &values.masked())?;
         let ctx = self.context(req.kind, req.public, category);
-        let mut violations = check_delivery(&text, &ctx);
-        violations.extend(check_content(&masked, &ctx));
+        let mut violations = Vec::new();
         if text.is_empty() {
-            let msg = "the reply is empty".to_string();
-            violations.insert(
-                0,
-                Violation {
-                    rule: Rule::TemplateEmpty,
-                    message: msg,
-                    found: None,
-                },
-            );
+            let message = "the reply is empty".to_string();
+            let rule = Rule::TemplateEmpty;
+            violations.push(Violation {
+                rule,
+                message,
+                found: None,
+            });
         }
+        violations.extend(check_delivery(&text, &ctx));
+        violations.extend(check_content(&masked, &ctx));
         let reply = RenderedReply {
             template: req.template.to_string(),
             variant,
             text,
         };
         Ok(Checked { reply, violations })
+    }
+
+    /// The template, checked variant index, and category of a request.
+    fn resolve(
+        &self,
+        req: &ReplyRequest<'_>,
+        variant: usize,
+    ) -> Result<(&LoadedTemplate, Option<&CategoryReply>), ReplyRefused> {
+        let name = req.template;
+        let template = self
+            .templates
+            .get(name)
+            .filter(|t| variant < t.variants.len())
+            .ok_or_else(|| {
+                let msg = format!("no template `{name}` with a variant {variant} is loaded");
+                refusal(name, Rule::TemplateMissing, msg)
+            })?;
+        let category = match req.category {
+            None => None,
+            Some(id) => Some(self.settings.category(id).ok_or_else(|| {
+                refusal(
+                    name,
+                    Rule::CategoryUnknown,
+                    format!("unknown category `{id}`"),
+                )
+            })?),
+        };
+        Ok((template, category))
+    }
+
+    /// Renders one variant; a render error names the file position.
+    fn render_one(
+        &self,
+        name: &str,
+        template: &LoadedTemplate,
+        variant: usize,
+        values: &Values,
+    ) -> Result<String, ReplyRefused> {
+        let key = variant_key(name, variant);
+        self.render_key(&key, values).map_err(|e| {
+            let source = &template.variants[variant];
+            let (line, col) = source.file_pos(e.line_no.unwrap_or(1), e.column_no.unwrap_or(1));
+            let (rule, msg) = describe_render_error(&e);
+            let path = template.path.display();
+            refusal(name, rule, format!("{path}:{line}:{col} {msg}"))
+        })
     }
 
     fn context<'a>(
@@ -314,6 +323,14 @@ pub(crate) fn is_about_category(kind: ReplyKind) -> bool {
         kind,
         ReplyKind::Solicitation | ReplyKind::MultiBrand | ReplyKind::Intent
     )
+}
+
+fn refusal(template: &str, rule: Rule, message: String) -> ReplyRefused {
+    ReplyRefused {
+        template: template.to_string(),
+        rules: vec![rule.id().to_string()],
+        message,
+    }
 }
 
 pub(crate) fn variant_key(name: &str, variant: usize) -> String {

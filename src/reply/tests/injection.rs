@@ -59,6 +59,18 @@ fn a_user_named_with_a_bold_masked_link_gets_no_markdown_and_no_link() {
     assert!(!text.replace(LINK, "").contains("://"));
 }
 
+#[test]
+fn a_user_named_like_a_domain_or_invite_gets_an_unlinked_reply_not_a_refusal() {
+    for name in ["www.evil.example", "discord.gg/evil"] {
+        let text = reply_to(name);
+        assert!(!text.contains(name), "{text}");
+        assert!(
+            text.contains(&name.replace('.', &format!(".{ZWSP}"))),
+            "{text}"
+        );
+    }
+}
+
 /// Discord's user, role and channel mention syntax.
 fn has_mention_syntax(text: &str) -> bool {
     let mention = regex::Regex::new(r"<(@[!&]?|#)\d+>").expect("pattern");
@@ -83,7 +95,7 @@ fn all_markup_escaped(text: &str) -> bool {
 
 proptest! {
     #[test]
-    fn no_name_can_ping_link_or_format(name in "[ -~@<>&#*_|\\[\\]()/:.\\\\\n]{0,40}|<[@#][!&]?[0-9]{1,5}>|@everyone.*|.*://.*") {
+    fn no_name_can_ping_link_or_format(name in "[ -~@<>&#*_|\\[\\]()/:.\\\\\n]{0,40}|<[@#][!&]?[0-9]{1,5}>|(www\\.)?[a-z]{1,8}\\.[a-z]{2,4}(/[a-z]{0,5})?|@everyone.*|.*://.*") {
         let text = reply_to(&name);
         prop_assert!(!text.contains("@everyone") && !text.contains("@here"), "{}", text);
         prop_assert!(!has_mention_syntax(&text), "{}", text);

@@ -2,11 +2,13 @@
 //! the next reply without a restart, and a broken edit leaves the last good
 //! version serving. Waits are for a condition, with a timeout.
 
+use std::path::PathBuf;
+use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
 use super::fixtures::{copy_of_shipped, oak_and_thistle, request, write};
 use crate::core::replies::{Replies, ReplyKind};
-use crate::reply::{LiveTemplates, Rule, POLL_INTERVAL};
+use crate::reply::{LiveTemplates, Rule, Watcher, POLL_INTERVAL};
 
 /// Waits until `condition` holds; panics naming `what` after `limit`.
 fn wait_until(limit: Duration, what: &str, condition: impl Fn() -> bool) {
@@ -41,18 +43,24 @@ fn an_edit_takes_effect_within_two_seconds_with_the_default_interval() {
     watcher.stop();
 }
 
-#[test]
-fn a_broken_edit_is_refused_and_the_last_good_version_keeps_serving() {
+/// A running watcher on a copy of the shipped templates, after one good
+/// edit of `opt_in.hbs` has been picked up (generation 1).
+fn running_after_a_good_edit() -> (tempfile::TempDir, LiveTemplates, Watcher, PathBuf) {
     let dir = copy_of_shipped();
     let live = LiveTemplates::load(oak_and_thistle(dir.path())).expect("loads");
-    let _watcher = live
+    let watcher = live
         .watch(Duration::from_millis(20))
         .expect("watcher starts");
     let path = write(dir.path(), "opt_in", EDITED);
     wait_until(Duration::from_secs(2), "the good edit", || {
         live.status().generation == 1
     });
+    (dir, live, watcher, path)
+}
 
+#[test]
+fn a_broken_edit_is_refused_and_the_last_good_version_keeps_serving() {
+    let (dir, live, _watcher, path) = running_after_a_good_edit();
     write(
         dir.path(),
         "opt_in",
@@ -74,21 +82,6 @@ fn a_broken_edit_is_refused_and_the_last_good_version_keeps_serving() {
     write(
         dir.path(),
         "opt_in",
-        "I'm {{disclosure}}. Act now, {{asker}}!",
-    );
-    wait_until(Duration::from_secs(2), "the compliance refusal", || {
-        live.status()
-            .refused
-            .is_some_and(|p| p[0].rule == Rule::PhraseBanned)
-    });
-    assert!(
-        opt_in_text(&live).ends_with("(edited)."),
-        "last good version serves"
-    );
-
-    write(
-        dir.path(),
-        "opt_in",
         "Hello again {{asker}}, from {{disclosure}}.",
     );
     wait_until(Duration::from_secs(2), "the fix", || {
@@ -99,6 +92,78 @@ fn a_broken_edit_is_refused_and_the_last_good_version_keeps_serving() {
         opt_in_text(&live),
         "Hello again Sam, from Oak & Thistle's bot."
     );
+}
+
+#[test]
+fn a_non_compliant_edit_is_refused_and_the_last_good_version_keeps_serving() {
+    let (dir, live, _watcher, path) = running_after_a_good_edit();
+    write(
+        dir.path(),
+        "opt_in",
+        "I'm {{disclosure}}.\nAct now, {{asker}}!",
+    );
+    wait_until(Duration::from_secs(2), "the refusal", || {
+        live.status().refused.is_some()
+    });
+    let problems = live.status().refused.expect("refused");
+    let where_what = (
+        &problems[0].file,
+        problems[0].line,
+        problems[0].col,
+        problems[0].rule,
+    );
+    assert_eq!(where_what, (&path, 2, 1, Rule::PhraseBanned));
+    assert!(
+        opt_in_text(&live).ends_with("(edited)."),
+        "last good version serves"
+    );
+}
+
+#[test]
+fn a_refused_edit_is_logged_as_an_error_naming_file_line_and_rule() {
+    let dir = copy_of_shipped();
+    let live = LiveTemplates::load(oak_and_thistle(dir.path())).expect("loads");
+    write(dir.path(), "opt_in", "Hi {{asker}}.\n  {{shout asker}}");
+    let logs = Logs::default();
+    let subscriber = tracing_subscriber::fmt()
+        .with_writer(logs.clone())
+        .with_ansi(false)
+        .finish();
+    tracing::subscriber::with_default(subscriber, || live.reload()).expect_err("refused");
+    let text = logs.text();
+    assert!(text.contains("ERROR"), "{text}");
+    assert!(
+        text.contains("opt_in.hbs") && text.contains("line=2") && text.contains("col=3"),
+        "{text}"
+    );
+    assert!(text.contains("rule=template.unknown_helper"), "{text}");
+}
+
+/// A log sink for one test.
+#[derive(Clone, Default)]
+struct Logs(Arc<Mutex<Vec<u8>>>);
+
+impl Logs {
+    fn text(&self) -> String {
+        String::from_utf8_lossy(&self.0.lock().unwrap()).into_owned()
+    }
+}
+
+impl std::io::Write for Logs {
+    fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
+        self.0.lock().unwrap().extend_from_slice(buf);
+        Ok(buf.len())
+    }
+    fn flush(&mut self) -> std::io::Result<()> {
+        Ok(())
+    }
+}
+
+impl<'a> tracing_subscriber::fmt::MakeWriter<'a> for Logs {
+    type Writer = Logs;
+    fn make_writer(&'a self) -> Logs {
+        self.clone()
+    }
 }
 
 #[test]
