@@ -9,14 +9,16 @@
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 
-use handlebars::{Handlebars, RenderError, RenderErrorReason, Template};
+use handlebars::{
+    Handlebars, RenderError, RenderErrorReason, Template, TemplateError, TemplateErrorReason,
+};
 
 use super::check::Problem;
 use super::compliance::{check_content, check_delivery, Audience, CheckContext, Violation};
 use super::lint::{lint, HELPERS};
 use super::rules::Rule;
 use super::settings::{CategoryReply, ReplySettings};
-use super::source::{split_variants, VariantSource};
+use super::source::{split_variants, unclosed_block, VariantSource};
 use super::values::Values;
 use crate::core::model::RenderedReply;
 use crate::core::replies::{Replies, ReplyKind, ReplyRefused, ReplyRequest};
@@ -238,6 +240,15 @@ impl TemplateSet {
 
     fn load_file(&mut self, kind: ReplyKind, name: &str) -> Result<LoadedTemplate, Vec<Problem>> {
         let path = self.settings.dir.join(format!("{name}.hbs"));
+        if !is_file_stem(name) {
+            let msg = format!("`{name}` is not a template name (letters, digits, `_`, `-`)");
+            return Err(vec![Problem::new(
+                &path,
+                (1, 1),
+                Rule::TemplateMissing,
+                msg,
+            )]);
+        }
         let source = std::fs::read_to_string(&path).map_err(|e| {
             let msg = format!("cannot read template `{name}`: {e}");
             vec![Problem::new(&path, (1, 1), Rule::TemplateMissing, msg)]
@@ -325,6 +336,15 @@ pub(crate) fn is_about_category(kind: ReplyKind) -> bool {
     )
 }
 
+/// Template names are plain file stems: a name from the config can never
+/// reach outside the templates directory.
+fn is_file_stem(name: &str) -> bool {
+    !name.is_empty()
+        && name
+            .chars()
+            .all(|c| c.is_ascii_alphanumeric() || c == '_' || c == '-')
+}
+
 fn refusal(template: &str, rule: Rule, message: String) -> ReplyRefused {
     ReplyRefused {
         template: template.to_string(),
@@ -354,16 +374,8 @@ fn registry() -> Handlebars<'static> {
 
 /// Parses one variant and lints it; positions are file positions.
 fn compile(path: &Path, key: &str, variant: &VariantSource) -> Result<Template, Vec<Problem>> {
-    let template = Template::compile_with_name(&variant.text, key.to_string()).map_err(|e| {
-        let (line, col) = e.pos().unwrap_or((1, 1));
-        let msg = e.reason().to_string();
-        vec![Problem::new(
-            path,
-            variant.file_pos(line, col),
-            Rule::TemplateSyntax,
-            msg,
-        )]
-    })?;
+    let template = Template::compile_with_name(&variant.text, key.to_string())
+        .map_err(|e| vec![syntax_problem(path, variant, &e)])?;
     let findings = lint(&template);
     if findings.is_empty() {
         return Ok(template);
@@ -372,6 +384,24 @@ fn compile(path: &Path, key: &str, variant: &VariantSource) -> Result<Template, 
         .into_iter()
         .map(|f| Problem::new(path, variant.file_pos(f.line, f.col), f.rule, f.message))
         .collect())
+}
+
+/// A parse error at its position; an unclosed block is reported where it
+/// opens, since handlebars can only say the input ended too soon.
+fn syntax_problem(path: &Path, variant: &VariantSource, e: &TemplateError) -> Problem {
+    let at_end = matches!(e.reason(), TemplateErrorReason::InvalidSyntax(_));
+    if let Some((name, offset)) = unclosed_block(&variant.text).filter(|_| at_end) {
+        let msg = format!("`{{{{#{name}}}}}` is never closed (add `{{{{/{name}}}}}`)");
+        return Problem::new(
+            path,
+            variant.pos_of_offset(offset),
+            Rule::TemplateSyntax,
+            msg,
+        );
+    }
+    let (line, col) = e.pos().unwrap_or((1, 1));
+    let msg = e.reason().to_string();
+    Problem::new(path, variant.file_pos(line, col), Rule::TemplateSyntax, msg)
 }
 
 fn describe_render_error(e: &RenderError) -> (Rule, String) {

@@ -34,6 +34,33 @@ impl VariantSource {
     }
 }
 
+/// The innermost block opened (`{{#if …}}`) and never closed, as its name
+/// and byte offset: handlebars only reports "unexpected end of input".
+pub fn unclosed_block(text: &str) -> Option<(String, usize)> {
+    let mut open: Vec<(String, usize)> = Vec::new();
+    let mut rest = text;
+    let mut offset = 0;
+    while let Some(start) = rest.find("{{") {
+        let tag = rest[start + 2..].trim_start_matches('~').trim_start();
+        let name: String = tag
+            .get(1..)
+            .unwrap_or("")
+            .chars()
+            .take_while(|c| c.is_alphanumeric() || *c == '_' || *c == '-')
+            .collect();
+        match tag.chars().next() {
+            Some('#') => open.push((name, offset + start)),
+            Some('/') => {
+                open.pop();
+            }
+            _ => {}
+        }
+        offset += start + 2;
+        rest = &rest[start + 2..];
+    }
+    open.pop()
+}
+
 /// Splits a template file into its variants. Every chunk between separators
 /// is a variant, blank ones included (they are reported as empty).
 pub fn split_variants(source: &str) -> Vec<VariantSource> {
@@ -82,6 +109,15 @@ mod tests {
     #[test]
     fn dashes_inside_a_line_do_not_split() {
         assert_eq!(split_variants("a --- b\n----\n").len(), 1);
+    }
+
+    #[test]
+    fn the_innermost_unclosed_block_is_found() {
+        let text = "a {{#if x}}{{#unless y}}b{{/unless}}\n{{~#if z}}c";
+        let opener = text.find("{{~#if z").unwrap();
+        assert_eq!(unclosed_block(text), Some(("if".to_string(), opener)));
+        assert_eq!(unclosed_block("{{#if x}}{{#if y}}{{/if}}"), Some(("if".to_string(), 0)));
+        assert_eq!(unclosed_block("{{#if x}}y{{/if}}"), None);
     }
 
     #[test]

@@ -46,10 +46,8 @@ fn an_unclosed_block_fails_with_template_syntax_at_its_position() {
     let (p, path) = only_problem(&format!(
         "{GOOD}---\nI'm {{{{disclosure}}}}.\n{{{{#if link}}}}See {{{{link}}}}\n"
     ));
-    assert_eq!(p.rule, Rule::TemplateSyntax, "{p}");
-    assert_eq!(p.file, path);
-    assert!(p.line >= 3, "the error points into the second variant: {p}");
-    assert!(p.to_string().contains(" template.syntax "), "{p}");
+    assert_at(&p, &path, 4, 1, Rule::TemplateSyntax);
+    assert!(p.message.contains("`{{#if}}` is never closed"), "{p}");
 }
 
 #[test]
@@ -101,4 +99,19 @@ fn a_failing_check_also_refuses_the_load() {
     write(dir.path(), "solicitation", "I'm {{disclosure}}. Hurry!");
     let refused = TemplateSet::load(oak_and_thistle(dir.path())).unwrap_err();
     assert_eq!(refused[0].rule, Rule::PhraseBanned);
+}
+
+#[test]
+fn a_template_name_cannot_reach_outside_the_templates_directory() {
+    let dir = copy_of_shipped();
+    let mut settings = oak_and_thistle(dir.path());
+    settings.categories[0].template = "../secrets".into();
+    let problems = check(&settings);
+    assert_eq!(problems.len(), 1, "{problems:#?}");
+    assert_eq!(problems[0].rule, Rule::TemplateMissing);
+    assert!(
+        problems[0].message.contains("not a template name"),
+        "{}",
+        problems[0]
+    );
 }
