@@ -138,9 +138,10 @@ impl TemplateSet {
     }
 
     /// The categories a template may be rendered for (`None`: no category).
-    /// A solicitation template serves the categories that name it (the
-    /// generic one also serves requests without a category); templates for
-    /// kinds about a category serve them all; the others serve none.
+    /// A category's own template serves that category; the generic
+    /// solicitation serves the categories that use it and requests without
+    /// one; multi-brand and intent replies may be about any category; the
+    /// other kinds are rendered without one.
     fn categories_for(&self, name: &str, kind: ReplyKind) -> Vec<Option<&str>> {
         let cats = &self.settings().categories;
         let generic = name == self.settings().names.solicitation;

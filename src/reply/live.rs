@@ -10,7 +10,7 @@
 use std::collections::hash_map::DefaultHasher;
 use std::hash::{Hash, Hasher};
 use std::sync::mpsc::{self, RecvTimeoutError};
-use std::sync::{Arc, RwLock};
+use std::sync::{Arc, Mutex, RwLock};
 use std::thread::JoinHandle;
 use std::time::Duration;
 
@@ -51,6 +51,10 @@ const _: fn() = || {
 #[derive(Clone)]
 pub struct LiveTemplates {
     state: Arc<RwLock<State>>,
+    /// Held for a whole reload (read settings, load, swap) so the watcher's
+    /// reload cannot swap in old settings over a concurrent
+    /// `replace_settings`. Renders never take it.
+    reloading: Arc<Mutex<()>>,
 }
 
 impl LiveTemplates {
@@ -66,6 +70,7 @@ impl LiveTemplates {
         };
         Ok(LiveTemplates {
             state: Arc::new(RwLock::new(state)),
+            reloading: Arc::new(Mutex::new(())),
         })
     }
 
@@ -80,14 +85,22 @@ impl LiveTemplates {
 
     /// Reloads the template files with the current settings.
     pub fn reload(&self) -> Result<(), Vec<Problem>> {
+        let _reloading = self.reloading.lock().unwrap_or_else(|e| e.into_inner());
         let settings = self.read().settings.clone();
-        self.replace_settings(settings)
+        self.swap_in(settings)
     }
 
     /// Loads the templates with new settings (a changed compliance section,
     /// say) and serves them if they pass; otherwise logs every problem and
     /// keeps serving the last good set and settings.
     pub fn replace_settings(&self, settings: ReplySettings) -> Result<(), Vec<Problem>> {
+        let _reloading = self.reloading.lock().unwrap_or_else(|e| e.into_inner());
+        self.swap_in(settings)
+    }
+
+    /// Loads with `settings` outside the state lock, then swaps or refuses;
+    /// logs after releasing it so renders never wait on a log writer.
+    fn swap_in(&self, settings: ReplySettings) -> Result<(), Vec<Problem>> {
         let loaded_from = fingerprint(&settings);
         let loaded = TemplateSet::load(settings.clone());
         let mut state = self.state.write().unwrap_or_else(|e| e.into_inner());
@@ -98,21 +111,15 @@ impl LiveTemplates {
                 state.loaded_from = loaded_from;
                 state.status.generation += 1;
                 state.status.refused = None;
-                tracing::info!(generation = state.status.generation, "templates reloaded");
+                let generation = state.status.generation;
+                drop(state);
+                tracing::info!(generation, "templates reloaded");
                 Ok(())
             }
             Err(problems) => {
-                for p in &problems {
-                    tracing::error!(
-                        file = %p.file.display(),
-                        line = p.line,
-                        col = p.col,
-                        rule = %p.rule,
-                        "template edit refused, last good version keeps serving: {}",
-                        p.message
-                    );
-                }
                 state.status.refused = Some(problems.clone());
+                drop(state);
+                log_refusal(&problems);
                 Err(problems)
             }
         }
@@ -151,6 +158,19 @@ impl LiveTemplates {
 
     fn read(&self) -> std::sync::RwLockReadGuard<'_, State> {
         self.state.read().unwrap_or_else(|e| e.into_inner())
+    }
+}
+
+fn log_refusal(problems: &[Problem]) {
+    for p in problems {
+        tracing::error!(
+            file = %p.file.display(),
+            line = p.line,
+            col = p.col,
+            rule = %p.rule,
+            "template edit refused, last good version keeps serving: {}",
+            p.message
+        );
     }
 }
 

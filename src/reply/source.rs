@@ -26,11 +26,25 @@ impl VariantSource {
         self.file_pos(line, col)
     }
 
-    /// The position of the first non-blank character: where a problem about
-    /// the whole variant (too long, disclosure missing) is reported.
+    /// The position where the reply text starts, after blank lines and
+    /// leading `{{!-- comments --}}`: where a problem about the whole
+    /// variant (too long, disclosure missing) is reported.
     pub fn start_pos(&self) -> (usize, usize) {
-        let offset = self.text.len() - self.text.trim_start().len();
-        self.pos_of_offset(offset)
+        let mut rest = self.text.trim_start();
+        loop {
+            let close = if rest.starts_with("{{!--") {
+                "--}}"
+            } else if rest.starts_with("{{!") {
+                "}}"
+            } else {
+                break;
+            };
+            match rest.find(close) {
+                Some(end) => rest = rest[end + close.len()..].trim_start(),
+                None => break,
+            }
+        }
+        self.pos_of_offset(self.text.len() - rest.len())
     }
 }
 
@@ -116,7 +130,10 @@ mod tests {
         let text = "a {{#if x}}{{#unless y}}b{{/unless}}\n{{~#if z}}c";
         let opener = text.find("{{~#if z").unwrap();
         assert_eq!(unclosed_block(text), Some(("if".to_string(), opener)));
-        assert_eq!(unclosed_block("{{#if x}}{{#if y}}{{/if}}"), Some(("if".to_string(), 0)));
+        assert_eq!(
+            unclosed_block("{{#if x}}{{#if y}}{{/if}}"),
+            Some(("if".to_string(), 0))
+        );
         assert_eq!(unclosed_block("{{#if x}}y{{/if}}"), None);
     }
 
@@ -127,6 +144,8 @@ mod tests {
         let offset = v.text.find("act").unwrap();
         assert_eq!(v.pos_of_offset(offset), (4, 7));
         assert_eq!(v.start_pos(), (4, 3));
+        let commented = &split_variants("{{!-- about\n  this --}}\n{{! more }} Hi")[0];
+        assert_eq!(commented.start_pos(), (3, 13));
         assert_eq!(v.file_pos(2, 5), (4, 5));
     }
 }

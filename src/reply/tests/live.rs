@@ -214,6 +214,24 @@ fn new_compliance_settings_apply_only_if_the_templates_pass_them() {
 }
 
 #[test]
+fn a_file_edit_after_new_settings_reloads_with_the_new_settings() {
+    let dir = copy_of_shipped();
+    let settings = oak_and_thistle(dir.path());
+    let live = LiveTemplates::load(settings.clone()).expect("loads");
+    let _watcher = live
+        .watch(Duration::from_millis(20))
+        .expect("watcher starts");
+    let mut more = settings;
+    more.rules.competitor_names.push("Maple Manor".into());
+    live.replace_settings(more).expect("passes");
+    write(dir.path(), "opt_in", EDITED);
+    wait_until(Duration::from_secs(2), "the edit", || {
+        live.status().generation == 2
+    });
+    assert_eq!(live.current().settings().rules.competitor_names.len(), 3);
+}
+
+#[test]
 fn a_stopped_watcher_joins_promptly() {
     let dir = copy_of_shipped();
     let live = LiveTemplates::load(oak_and_thistle(dir.path())).expect("loads");
