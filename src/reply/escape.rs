@@ -66,11 +66,13 @@ pub fn discord_escape(value: &str) -> String {
 }
 
 /// Control characters and all whitespace (line and paragraph separators
-/// included) become plain spaces (a value must not start
-/// a quote or heading on a new line); the result is trimmed and shortened.
+/// included) become plain spaces, so a value never starts a quote or heading
+/// on a new line; bidirectional overrides are dropped, so a name cannot
+/// reverse the bot's own words around it. Trimmed and shortened.
 fn flatten(value: &str) -> String {
     let spaced: String = value
         .chars()
+        .filter(|c| !is_bidi_control(*c))
         .map(|c| {
             if c.is_control() || c.is_whitespace() {
                 ' '
@@ -86,6 +88,10 @@ fn flatten(value: &str) -> String {
     let mut cut: String = trimmed.chars().take(MAX_USER_VALUE_CHARS - 1).collect();
     cut.push('…');
     cut
+}
+
+fn is_bidi_control(c: char) -> bool {
+    matches!(c, '\u{202A}'..='\u{202E}' | '\u{2066}'..='\u{2069}' | '\u{200E}' | '\u{200F}')
 }
 
 #[cfg(test)]
@@ -154,6 +160,11 @@ mod tests {
     #[test]
     fn a_backslash_cannot_cancel_the_escape() {
         assert_eq!(discord_escape("\\*"), "\\\\\\*");
+    }
+
+    #[test]
+    fn bidirectional_overrides_are_dropped() {
+        assert_eq!(discord_escape("Sam\u{202E}olleh\u{2066}"), "Samolleh");
     }
 
     #[test]

@@ -34,6 +34,18 @@
 //! competitors, prices) on the text with the asker's name masked, so the
 //! rules judge the brand's words, not the customer's name.
 //!
+//! # Using it
+//!
+//! - Engine: [`LiveTemplates::load`] at start (refuses to start on any
+//!   problem), pass it to the core as its `Replies`, keep the [`Watcher`]
+//!   from [`LiveTemplates::watch`]`(`[`POLL_INTERVAL`]`)` until shutdown, and
+//!   hand new settings to [`LiveTemplates::replace_settings`] when the config
+//!   changes.
+//! - `shopkeep check`: print each [`Problem`] from [`check()`]; exit non-zero
+//!   if there are any.
+//! - `shopkeep preview`: [`preview`] renders every variant of a template for
+//!   one request and lists each [`Violation`], even for a non-compliant draft.
+//!
 //! # Layout
 //!
 //! - `settings`: the plain inputs ([`ReplySettings`], [`ComplianceRules`], …)
@@ -45,7 +57,7 @@
 //! - `compliance`: the rules over one rendered text
 //! - `rules`: the rule ids
 //! - `set`: [`TemplateSet`], loading and rendering
-//! - `check`: [`check`] and [`Problem`] for `shopkeep check`
+//! - `check`: [`check()`] and [`Problem`] for `shopkeep check`
 //! - `live`: [`LiveTemplates`] and the file watcher (hot reload)
 
 pub mod check;
