@@ -26,7 +26,6 @@ pub const DEFAULT_BANNED_PHRASES: &[&str] = &[
     "while stocks last",
     "while supplies last",
     "guaranteed",
-    "guarantee",
     "risk-free",
     "risk free",
     "no risk",

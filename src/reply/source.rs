@@ -44,6 +44,9 @@ impl VariantSource {
                 None => break,
             }
         }
+        if rest.is_empty() {
+            return (self.first_line, 1);
+        }
         self.pos_of_offset(self.text.len() - rest.len())
     }
 }

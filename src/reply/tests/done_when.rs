@@ -115,3 +115,9 @@ fn a_template_name_cannot_reach_outside_the_templates_directory() {
         problems[0]
     );
 }
+
+#[test]
+fn a_trailing_separator_leaves_an_empty_variant_that_is_refused() {
+    let (p, path) = only_problem(&format!("{GOOD}---\n\n"));
+    assert_at(&p, &path, 3, 1, Rule::TemplateEmpty);
+}
