@@ -21,3 +21,4 @@ pub mod replay;
 pub mod store;
 pub mod transcript;
 pub mod views;
+pub mod reply;
