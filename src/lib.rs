@@ -2,3 +2,4 @@
 //! to — briefly, compliantly and rarely — and hands the rest to human staff.
 
 pub mod core;
+pub mod eval;

@@ -184,11 +184,15 @@ pub enum Reason {
     StaffAnsweredThread,
     Blocked,
     // --- limits (the bot would have replied) ---
-    Held { limit: Limit },
+    Held {
+        limit: Limit,
+    },
     // --- the bot acts ---
     Solicitation,
     MultiBrandRequest,
-    Handoff { trigger: HandoffTrigger },
+    Handoff {
+        trigger: HandoffTrigger,
+    },
     OptOutConfirmed,
     OptInConfirmed,
     /// The bot decided to reply but is in shadow mode.
