@@ -169,9 +169,9 @@ pub fn evaluate(examples: &[Example], detector: &Detector, skipped: Vec<Skipped>
     let mut confusion: BTreeMap<String, BTreeMap<String, usize>> = BTreeMap::new();
     for g in CLASSES {
         let row = confusion.entry(g.as_str().to_string()).or_default();
-        CLASSES
-            .iter()
-            .for_each(|p| drop(row.insert(p.as_str().to_string(), 0)));
+        CLASSES.iter().for_each(|p| {
+            row.insert(p.as_str().to_string(), 0);
+        });
     }
     let mut by_kind: BTreeMap<String, KindRow> = BTreeMap::new();
     let mut scored = Vec::with_capacity(examples.len());

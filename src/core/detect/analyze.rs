@@ -16,14 +16,14 @@ use crate::core::normalize::{tokenize, Kind, Tokens};
 #[derive(Debug, Clone, Copy)]
 pub struct Tok<'a> {
     pub w: &'a str,
-    pub cls: u64,
+    pub cls: u128,
 }
 
 impl TokView for Tok<'_> {
     fn word(&self) -> &str {
         self.w
     }
-    fn classes(&self) -> u64 {
+    fn classes(&self) -> u128 {
         self.cls
     }
 }
@@ -78,13 +78,11 @@ pub struct Model {
 impl Model {
     pub fn new(brand: &[String], competitors: &[String]) -> Self {
         let lex = Lexicon::new();
-        let mut by_bit = vec![Vec::new(); 64];
+        let mut by_bit = vec![Vec::new(); 128];
         let mut by_word: FnvMap<&'static str, Vec<u16>> = FnvMap::default();
         for (i, frame) in FRAMES.iter().enumerate() {
             match frame.pat.first() {
-                Some(E::C(c)) => (0..64)
-                    .filter(|b| c & (1 << b) != 0)
-                    .for_each(|b| by_bit[b].push(i as u16)),
+                Some(E::C(c)) => bits(*c).for_each(|b| by_bit[b].push(i as u16)),
                 Some(E::W(w)) => by_word.entry(w).or_default().push(i as u16),
                 Some(E::A(ws)) => ws
                     .split('|')
@@ -126,8 +124,19 @@ impl Model {
         let mut toks = Vec::with_capacity(tokens.tokens.len() + 4);
         let mut offsets = Vec::with_capacity(tokens.tokens.len() + 4);
         let mut handles: Vec<&str> = Vec::new();
+        let mut quoted = false;
+        let quotes = tokens
+            .tokens
+            .iter()
+            .filter(|t| tokens.text_of(t) == "\"")
+            .count();
         for t in &tokens.tokens {
             let text = tokens.text_of(t);
+            if t.kind == Kind::Punct && text == "\"" {
+                quoted = !quoted && quotes % 2 == 0;
+                continue;
+            }
+            let before = toks.len();
             offsets.push(t.start);
             match t.kind {
                 Kind::Word => self.push_word(text, &mut toks, &mut offsets, t.start),
@@ -144,6 +153,9 @@ impl Model {
                     w: text,
                     cls: other_classes(t.kind, text, &self.lex),
                 }),
+            }
+            if quoted {
+                toks[before..].iter_mut().for_each(|t| t.cls |= QUOTED);
             }
         }
         let (mentions_brand, competitors) = self.names(tokens, &offsets, &mut toks, &mut handles);
@@ -236,17 +248,16 @@ impl Model {
         for (si, s) in sentences.iter().enumerate() {
             let sent = &toks[s.start..s.end];
             for i in 0..sent.len() {
-                let mut tried: u128 = 0;
+                let mut tried = [0u128; 2];
                 let t = sent[i];
-                let bits = (0..64)
-                    .filter(|b| t.cls & (1u64 << b) != 0)
-                    .flat_map(|b| self.by_bit[b].iter());
+                let bits = bits(t.cls).flat_map(|b| self.by_bit[b].iter());
                 let words = self.by_word.get(t.w).into_iter().flatten();
                 for &fi in bits.chain(words) {
-                    if tried & (1 << fi) != 0 {
+                    let (slot, bit) = (fi as usize / 128, 1u128 << (fi % 128));
+                    if tried[slot] & bit != 0 {
                         continue;
                     }
-                    tried |= 1 << fi;
+                    tried[slot] |= bit;
                     if let Some(f) = place(fi, sent, i, s, si) {
                         found.push(f);
                     }
@@ -265,12 +276,14 @@ fn place(fi: u16, sent: &[Tok], i: usize, s: &Sentence, si: usize) -> Option<Fou
     }
     match frame.role {
         Role::Ask if frame.q && !s.question => return None,
-        Role::Neg if frame.q && s.question => return None,
+        Role::Context if frame.q && s.question => return None,
         _ => {}
     }
+    if frame.role == Role::Ask && sent[i].cls & QUOTED != 0 {
+        return None;
+    }
     let end = match_at(frame.pat, sent, i)?;
-    // "get to", "get rid of", "get back": not acquisitions.
-    if sent[end - 1].w == "get" && sent.get(end).is_some_and(|t| t.cls & GET_AWAY != 0) {
+    if phrasal_get(sent, end - 1) {
         return None;
     }
     let negated = frame.negatable
@@ -289,7 +302,25 @@ fn place(fi: u16, sent: &[Tok], i: usize, s: &Sentence, si: usize) -> Option<Fou
     })
 }
 
-fn other_classes(kind: Kind, text: &str, lex: &Lexicon) -> u64 {
+/// "get it out", "get rid of", "get to the station", "get someone to call
+/// me back": `get` that is not an acquisition.
+pub fn phrasal_get(sent: &[Tok], i: usize) -> bool {
+    if sent[i].w != "get" {
+        return false;
+    }
+    if sent.get(i + 1).is_some_and(|t| t.cls & GET_AWAY != 0) {
+        return true;
+    }
+    let particles = [
+        "out", "off", "back", "rid", "working", "fixed", "done", "removed", "sorted",
+    ];
+    sent[i + 1..]
+        .iter()
+        .take(5)
+        .any(|t| particles.contains(&t.w))
+}
+
+fn other_classes(kind: Kind, text: &str, lex: &Lexicon) -> u128 {
     match kind {
         Kind::Number if text.ends_with('k') => NUM | MONEY,
         Kind::Number => NUM,

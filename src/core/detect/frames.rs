@@ -13,15 +13,17 @@ use super::lexicon::*;
 #[derive(Debug, Clone, Copy)]
 pub enum E {
     /// A token having any of these classes.
-    C(u64),
+    C(u128),
     /// A token equal to this word.
     W(&'static str),
     /// A token equal to any of these words (`|`-separated).
     A(&'static str),
     /// An optional token having any of these classes.
-    O(u64),
+    O(u128),
     /// Skip up to n tokens, none of which has any of the given classes.
-    G(u8, u64),
+    G(u8, u128),
+    /// The end of the sentence.
+    End,
 }
 use E::*;
 
@@ -32,8 +34,9 @@ pub enum Role {
     Ask,
     /// A stated plan to buy.
     Intent,
-    /// A reason to stay silent, counted once per message.
-    Neg,
+    /// Message-wide evidence (mostly reasons to stay silent), counted
+    /// once per cue id.
+    Context,
 }
 
 /// How an ask depends on what is asked for.
@@ -53,7 +56,7 @@ pub struct Frame {
     pub weight: f32,
     pub role: Role,
     pub pat: &'static [E],
-    /// Only in a question (Ask) / only outside a question (Neg).
+    /// Only in a question (Ask) / only outside a question (Context).
     pub q: bool,
     pub obj: Obj,
     /// A negator just before the frame cancels it.
@@ -105,32 +108,60 @@ const fn plan(id: &'static str, pat: &'static [E]) -> Frame {
         ..f(id, 1.2, Role::Intent, pat)
     }
 }
-const fn neg(id: &'static str, w: f32, pat: &'static [E]) -> Frame {
-    f(id, w, Role::Neg, pat)
+const fn ctx(id: &'static str, w: f32, pat: &'static [E]) -> Frame {
+    f(id, w, Role::Context, pat)
 }
-const fn negs(id: &'static str, w: f32, pat: &'static [E]) -> Frame {
+const fn stmt(id: &'static str, w: f32, pat: &'static [E]) -> Frame {
     Frame {
         q: true,
-        ..f(id, w, Role::Neg, pat)
+        ..f(id, w, Role::Context, pat)
     }
 }
 
-const CHOOSE_V: u64 = CHOOSE | ACQ | SWITCH;
-const SALESY: u64 = SALES | PRICE | DEAL | STOCK | BEST | NEWISH | MONEY | CURRENCY;
+const CHOOSE_V: u128 = CHOOSE | ACQ | SWITCH;
 
 pub static FRAMES: &[Frame] = &[
-    // Where / who sells.
-    ask("ask.where_to_buy", 3.8, &[C(WHERE), G(4, MY | NEG), C(ACQ)]),
+    // Where / who sells / who offers.
+    ask(
+        "ask.where_to_buy",
+        3.8,
+        &[C(WHERE), G(4, MY | NEG), C(ACQ | ACQ_ING)],
+    ),
     ask(
         "ask.where_to_buy",
         3.6,
         &[C(WHERE), G(4, MY | NEG), C(SELL)],
     ),
+    Frame {
+        obj: Obj::Need,
+        ..askq(
+            "ask.where_to_buy",
+            3.0,
+            &[C(WHERE), G(3, MY | NEG), A("look|shop|go")],
+        )
+    },
     askq(
         "ask.who_sells",
         3.5,
         &[C(WHO | ANYONE), G(2, MY | NEG), C(SELL)],
     ),
+    askq(
+        "ask.who_offers",
+        3.0,
+        &[
+            C(WHO),
+            G(4, NEG),
+            C(BEST | DEAL | PRICE | SALES | SWITCH | PITCH),
+        ],
+    ),
+    Frame {
+        obj: Obj::Need,
+        ..askq(
+            "ask.who_offers",
+            2.8,
+            &[C(WHO), C(MODAL), C(SELF), A("talk|speak|contact|call|go")],
+        )
+    },
     // Recommendations.
     askq("ask.recommend", 3.6, &[C(MODAL), G(2, NEG), C(RECV)]),
     askq("ask.recommend", 3.6, &[C(WHICH), G(4, NEG), C(RECV)]),
@@ -185,6 +216,18 @@ pub static FRAMES: &[Frame] = &[
         start: true,
         ..need("ask.recommendations", 2.6, true, &[C(RECN)])
     },
+    need(
+        "ask.experience",
+        2.6,
+        true,
+        &[C(ANYONE), G(2, NEG), A("used|tried|have|own|using|had")],
+    ),
+    need(
+        "ask.experience",
+        2.4,
+        false,
+        &[A("love|like|want"), W("to"), A("hear|know")],
+    ),
     // Choosing.
     ask(
         "ask.which_to_choose",
@@ -198,10 +241,36 @@ pub static FRAMES: &[Frame] = &[
             C(CHOOSE_V),
         ],
     ),
+    ask(
+        "ask.which_to_choose",
+        3.4,
+        &[C(WHICH), G(4, NEG | MY), C(TO), C(CHOOSE_V)],
+    ),
+    askq(
+        "ask.which_product",
+        2.8,
+        &[C(WHICH), G(1, NEG | MY), C(SALES)],
+    ),
+    ask(
+        "ask.which_to_choose",
+        3.4,
+        &[W("help"), W("me"), G(1, 0), C(CHOOSE | ACQ)],
+    ),
     askq(
         "ask.should_i_buy",
         3.0,
         &[C(MODAL), C(SELF), G(2, NEG | MY), C(ACQ | SWITCH)],
+    ),
+    askq(
+        "ask.should_i_buy",
+        3.0,
+        &[
+            C(MODAL),
+            C(SELF),
+            G(1, NEG | MY),
+            A("go|pick|choose|opt"),
+            A("for|with"),
+        ],
     ),
     askq("ask.best", 2.8, &[C(WHICH), G(3, NEG | MY), C(BEST)]),
     askq(
@@ -220,15 +289,11 @@ pub static FRAMES: &[Frame] = &[
         3.4,
         &[A("torn|deciding|choosing|debating|undecided"), W("between")],
     ),
-    ask("ask.compare", 2.6, &[W("vs")]),
+    ask("ask.compare", 3.0, &[W("vs")]),
     askq("ask.compare", 2.4, &[C(BEST), W("than")]),
     Frame {
         obj: Obj::Need,
-        ..askq(
-            "ask.compare",
-            2.2,
-            &[C(SALES | BEST | THIS), G(3, NEG), W("or")],
-        )
+        ..askq("ask.compare", 2.4, &[W("or")])
     },
     // Price, deals, stock and pre-sales logistics.
     ask(
@@ -241,21 +306,60 @@ pub static FRAMES: &[Frame] = &[
         start: true,
         ..askq("ask.price", 2.8, &[C(PRICE)])
     },
+    verb("ask.quote", 3.4, Obj::Own, &[W("quote"), W("me")]),
+    verb(
+        "ask.quote",
+        3.2,
+        Obj::Own,
+        &[
+            A("send|give|dm|email|get|show"),
+            W("me"),
+            G(3, NEG),
+            C(PRICE | DEAL),
+        ],
+    ),
+    verb(
+        "ask.quote",
+        3.4,
+        Obj::Own,
+        &[
+            C(SELF),
+            G(1, 0),
+            A("like|want|need|love"),
+            G(2, 0),
+            A("quote|quotes|proposal|pricing|estimate"),
+        ],
+    ),
     verb(
         "ask.deal",
         3.0,
         Obj::Check,
-        &[C(ANY), G(2, NEG | MY), C(DEAL)],
+        &[C(ANY), G(2, NEG | MY), C(DEAL | STOCK)],
     ),
     ask("ask.deal", 3.0, &[C(BEST), C(DEAL | PRICE), A("for|on|in")]),
+    askq(
+        "ask.deal",
+        2.8,
+        &[C(PRES_AUX), G(5, MY | NEG), C(DEAL | PRICE)],
+    ),
     askq("ask.stock", 3.0, &[W("in"), W("stock")]),
     askq("ask.stock", 3.0, &[W("back"), W("in")]),
     askq("ask.stock", 3.0, &[C(WHEN), G(5, MY | NEG), C(STOCK)]),
-    askq("ask.stock", 2.8, &[C(AUX), G(3, MY | NEG), C(STOCK)]),
+    askq("ask.stock", 2.8, &[C(AUX), G(6, MY | NEG), C(STOCK)]),
     askq(
         "ask.stock",
         3.0,
         &[C(AUX | MODAL), C(YOU), G(1, NEG), C(STOCK | SELL)],
+    ),
+    askq(
+        "ask.product_detail",
+        2.8,
+        &[
+            C(AUX),
+            G(6, MY | NEG),
+            W("come"),
+            A("with|in|assembled|flat|built|pre|fully"),
+        ],
     ),
     askq(
         "ask.payment",
@@ -273,10 +377,11 @@ pub static FRAMES: &[Frame] = &[
             "ask.do_you_have",
             2.2,
             &[
-                C(AUX | MODAL),
-                C(YOU),
+                C(AUX | MODAL | YOU),
                 G(1, NEG),
-                A("have|carry|offer|make|do"),
+                C(YOU | ANYONE),
+                G(1, NEG),
+                A("have|carry|offer|make|do|got|sell|stock"),
             ],
         )
     },
@@ -286,7 +391,16 @@ pub static FRAMES: &[Frame] = &[
         3.0,
         &[C(HOW), G(3, MY | NEG), A("sign|open|join"), A("up|account")],
     ),
-    askq("ask.worth_it", 2.8, &[C(WORTH)]),
+    Frame {
+        obj: Obj::Need,
+        ..askq("ask.worth_it", 2.8, &[C(WORTH)])
+    },
+    verb(
+        "ask.before_buying",
+        3.6,
+        Obj::Own,
+        &[W("before"), G(1, NEG), C(ACQ | ACQ_ING | SWITCH)],
+    ),
     // Buying wants.
     verb(
         "ask.want_to_buy",
@@ -313,11 +427,19 @@ pub static FRAMES: &[Frame] = &[
         3.4,
         &[A("convince|sell|pitch|persuade"), W("me")],
     ),
-    ask("ask.pitch", 3.0, &[C(BEST), A("offer|offers")]),
+    ask(
+        "ask.pitch",
+        3.0,
+        &[C(BEST), A("offer|offers|proposal|proposals|package|terms")],
+    ),
     ask(
         "ask.pitch",
         3.2,
-        &[A("win|earn|deserves"), W("my"), A("business|money|custom")],
+        &[
+            A("win|earn|deserves|wants"),
+            W("my"),
+            A("business|money|custom"),
+        ],
     ),
     ask(
         "ask.pitch",
@@ -325,6 +447,24 @@ pub static FRAMES: &[Frame] = &[
         &[W("why"), A("should|would"), C(SELF), G(2, NEG), C(CHOOSE_V)],
     ),
     ask("ask.pitch", 2.8, &[W("make"), W("me"), G(1, 0), W("offer")]),
+    ask(
+        "ask.pitch",
+        3.0,
+        &[A("pitch|beat"), A("away|it|this|that|them")],
+    ),
+    ask(
+        "ask.pitch",
+        3.2,
+        &[
+            C(WHICH),
+            A("can|could|will"),
+            C(YOU),
+            A("do|offer|give"),
+            G(1, 0),
+            W("me"),
+        ],
+    ),
+    verb("ask.pitch", 3.0, Obj::Own, &[W("calling"), W("all")]),
     // Plans to buy (Intent).
     plan(
         "intent.plan",
@@ -346,23 +486,28 @@ pub static FRAMES: &[Frame] = &[
     ),
     plan("intent.plan", &[W("saving"), W("up"), W("for")]),
     plan("intent.plan", &[W("time"), W("to"), C(ACQ | SWITCH)]),
-    // Reasons to stay silent.
-    neg(
+    // Message-wide context, mostly reasons to stay silent.
+    ctx(
+        "ctx.budget",
+        0.6,
+        &[A("under|below|max|budget|around|upto"), O(CURRENCY), C(NUM)],
+    ),
+    ctx(
         "neg.past_purchase",
         -1.5,
         &[C(SELF), G(2, NEG), C(ACQ_PAST)],
     ),
-    neg(
+    ctx(
         "neg.past_purchase",
         -1.5,
         &[C(ACQ_PAST), G(3, 0), C(PAST_T)],
     ),
-    neg(
+    ctx(
         "neg.never_again",
         -3.5,
         &[W("never"), G(2, 0), C(ACQ | ACQ_ING | ACQ_PAST)],
     ),
-    neg(
+    ctx(
         "neg.never_again",
         -3.0,
         &[
@@ -373,7 +518,12 @@ pub static FRAMES: &[Frame] = &[
             C(ACQ_PAST | ACQ),
         ],
     ),
-    neg(
+    ctx(
+        "neg.order_reference",
+        -2.5,
+        &[C(OWNABLE), G(1, 0), C(NUM | HASHTAG)],
+    ),
+    ctx(
         "neg.complaint",
         -1.5,
         &[
@@ -382,7 +532,7 @@ pub static FRAMES: &[Frame] = &[
             A("waiting|havent|hasnt|not|no|nothing"),
         ],
     ),
-    neg(
+    ctx(
         "neg.complaint",
         -1.5,
         &[
@@ -391,53 +541,59 @@ pub static FRAMES: &[Frame] = &[
             A("work|working|works|arrived|received|charging"),
         ],
     ),
-    neg(
+    ctx(
         "neg.complaint",
         -1.5,
         &[A("stopped|quit"), A("working|charging")],
     ),
-    neg(
-        "neg.owned_item",
-        -1.0,
-        &[C(MY), G(1, 0), C(SUPPORT | ACQ | ACQ_PAST)],
-    ),
-    negs(
+    ctx("neg.owned_item", -1.0, &[C(MY), G(1, 0), C(OWNABLE)]),
+    stmt(
         "neg.advice",
         -3.0,
         &[C(YOU), A("should|must|gotta|need"), G(2, 0), C(CHOOSE_V)],
     ),
-    negs("neg.advice", -3.0, &[A("dont|never"), C(ACQ)]),
-    negs("neg.advice", -3.0, &[C(SELF), G(2, 0), C(RECV)]),
-    neg("neg.advice", -3.0, &[C(NEG), G(1, 0), C(RECV)]),
-    neg("neg.advice", -3.0, &[W("highly"), C(RECV)]),
-    neg(
+    stmt("neg.advice", -3.0, &[A("dont|never"), C(ACQ)]),
+    stmt("neg.advice", -3.0, &[C(SELF), G(2, 0), C(RECV)]),
+    ctx("neg.advice", -3.0, &[C(NEG), G(1, 0), C(RECV)]),
+    ctx("neg.advice", -3.0, &[W("highly"), C(RECV)]),
+    ctx(
         "neg.advice",
         -2.5,
         &[W("if"), C(YOU | ANYONE), G(2, 0), C(LOOK | NEED)],
     ),
-    neg("neg.advice", -1.5, &[W("check"), W("out")]),
-    neg("neg.advice", -2.0, &[W("go"), W("with"), W("the")]),
-    negs("neg.promotion", -3.5, &[A("use|promo|discount"), W("code")]),
-    neg("neg.promotion", -3.5, &[C(PCT), W("off")]),
-    neg("neg.promotion", -3.5, &[W("link"), W("in"), W("bio")]),
-    neg("neg.promotion", -3.0, &[W("dm"), G(1, 0), A("for|to")]),
-    neg("neg.promotion", -3.5, &[A("shop|buy|order"), W("now")]),
-    negs("neg.promotion", -3.0, &[W("for"), W("sale")]),
-    negs(
+    ctx("neg.advice", -2.5, &[W("if"), A("youre|your")]),
+    ctx(
+        "neg.advice",
+        -2.5,
+        &[W("for"), C(ANYONE), A("asking|wondering|looking")],
+    ),
+    ctx("neg.advice", -1.5, &[W("check"), W("out")]),
+    stmt("neg.promotion", -3.5, &[A("use|promo|discount"), W("code")]),
+    stmt("neg.promotion", -3.5, &[C(PCT), W("off")]),
+    ctx("neg.promotion", -3.5, &[W("link"), W("in"), W("bio")]),
+    ctx("neg.promotion", -3.0, &[W("dm"), G(1, 0), A("for|to")]),
+    ctx("neg.promotion", -3.5, &[A("shop|buy|order"), W("now")]),
+    stmt("neg.promotion", -3.0, &[W("for"), W("sale")]),
+    stmt(
         "neg.promotion",
         -3.5,
         &[C(SELF), G(1, 0), A("selling|sell|offer|ship")],
     ),
-    neg("neg.promotion", -3.0, &[W("selling"), C(MY)]),
-    neg("neg.promotion", -3.0, &[W("want"), W("to"), W("sell")]),
-    neg(
+    ctx("neg.promotion", -3.0, &[W("selling"), C(MY)]),
+    ctx("neg.promotion", -3.0, &[W("want"), W("to"), W("sell")]),
+    ctx(
+        "neg.promotion",
+        -3.5,
+        &[C(ANYONE), G(1, 0), C(NEED), W("to"), W("buy")],
+    ),
+    ctx(
         "neg.promotion",
         -3.0,
         &[W("limited"), A("time|stock|offer")],
     ),
-    negs("neg.promotion", -2.0, &[W("free"), W("shipping")]),
-    neg("neg.promotion", -2.5, &[A("dont|never"), W("miss")]),
-    neg(
+    stmt("neg.promotion", -2.0, &[W("free"), W("shipping")]),
+    ctx("neg.promotion", -2.5, &[A("dont|never"), W("miss")]),
+    ctx(
         "neg.contest",
         -3.5,
         &[
@@ -446,19 +602,19 @@ pub static FRAMES: &[Frame] = &[
             W("win"),
         ],
     ),
-    neg("neg.contest", -3.0, &[W("pick"), W("me")]),
-    neg("neg.contest", -2.5, &[W("to"), A("win|enter")]),
-    neg(
+    ctx("neg.contest", -3.0, &[W("pick"), W("me")]),
+    ctx("neg.contest", -2.5, &[W("to"), A("win|enter")]),
+    ctx(
         "neg.rhetorical",
         -3.0,
         &[W("who"), G(2, 0), A("buys|pays|needs")],
     ),
-    neg(
+    ctx(
         "neg.rhetorical",
         -3.0,
         &[W("who"), A("would|even|tf"), G(1, 0), C(ACQ)],
     ),
-    neg(
+    ctx(
         "neg.rhetorical",
         -3.0,
         &[
@@ -469,25 +625,27 @@ pub static FRAMES: &[Frame] = &[
             C(ACQ),
         ],
     ),
-    neg(
+    ctx(
         "neg.rhetorical",
         -2.5,
         &[W("imagine"), G(1, 0), C(ACQ_ING | ACQ)],
     ),
-    neg("neg.rhetorical", -2.0, &[W("/"), W("s")]),
-    neg(
+    ctx("neg.rhetorical", -2.0, &[W("/"), W("s")]),
+    ctx(
         "neg.not_looking",
         -3.5,
         &[W("just"), A("browsing|looking|window")],
     ),
-    neg(
+    ctx("neg.not_looking", -3.5, &[W("not"), A("buying|shopping")]),
+    ctx("neg.not_looking", -3.5, &[W("not"), W("interested"), End]),
+    ctx(
         "neg.not_looking",
         -3.5,
-        &[W("not"), A("interested|buying|shopping")],
+        &[W("not"), W("interested"), W("in"), C(ACQ_ING | ANY)],
     ),
-    neg("neg.not_looking", -2.5, &[W("no"), A("thanks|thx|thank")]),
-    neg("neg.wish", -2.0, &[W("take"), W("my"), W("money")]),
-    neg("neg.wish", -1.0, &[C(SELF), W("wish")]),
+    ctx("neg.not_looking", -2.5, &[W("no"), A("thanks|thx|thank")]),
+    ctx("neg.wish", -2.0, &[W("take"), W("my"), W("money")]),
+    ctx("neg.wish", -1.0, &[C(SELF), W("wish")]),
 ];
 
 /// A match of one frame: token range [start, end).
@@ -501,7 +659,7 @@ pub struct Hit {
 /// The classes and word of a token, as the matcher sees it.
 pub trait TokView {
     fn word(&self) -> &str;
-    fn classes(&self) -> u64;
+    fn classes(&self) -> u128;
 }
 
 /// Try to match `pat` at `toks[i..]`; return the end index.
@@ -517,6 +675,7 @@ pub fn match_at<T: TokView>(pat: &[E], toks: &[T], i: usize) -> Option<usize> {
         }
     };
     match *first {
+        End => (i == toks.len()).then_some(i),
         C(c) => one(toks.get(i).is_some_and(|t| t.classes() & c != 0)),
         W(w) => one(toks.get(i).is_some_and(|t| t.word() == w)),
         A(ws) => one(toks

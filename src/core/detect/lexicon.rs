@@ -9,7 +9,7 @@ use std::collections::HashMap;
 use std::hash::{BuildHasherDefault, Hasher};
 
 macro_rules! classes {
-    ($($name:ident = $bit:expr;)*) => { $(pub const $name: u64 = 1 << $bit;)* };
+    ($($name:ident = $bit:expr;)*) => { $(pub const $name: u128 = 1 << $bit;)* };
 }
 
 classes! {
@@ -23,13 +23,24 @@ classes! {
     CONTEST = 42; QEND = 43; END = 44; MENTION = 45; URL = 46; HASHTAG = 47;
     NUM = 48; PCT = 49; CURRENCY = 50; THIS = 51; ARTICLE = 52; TO = 53;
     FOR = 54; WORTH = 55; OR = 56; COMMA = 57; SARCASM = 58; PRAISE = 59;
-    FAMILY = 60; GET_AWAY = 61; QSTART = 62;
+    FAMILY = 60; GET_AWAY = 61; QSTART = 62; QUOTED = 63; OWNABLE = 64; PRES_AUX = 65;
+}
+
+/// The indices of the bits set in a class set.
+pub fn bits(mut c: u128) -> impl Iterator<Item = usize> {
+    std::iter::from_fn(move || {
+        (c != 0).then(|| {
+            let b = c.trailing_zeros() as usize;
+            c &= c - 1;
+            b
+        })
+    })
 }
 
 /// Classes that end a sentence.
-pub const SENTENCE_END: u64 = QEND | END;
+pub const SENTENCE_END: u128 = QEND | END;
 
-const WORDS: &[(u64, &str)] = &[
+const WORDS: &[(u128, &str)] = &[
     (WHERE, "where wheres whr wher"),
     (WHO, "who whos whom"),
     (WHICH, "which what whats wat wut"),
@@ -51,10 +62,10 @@ const WORDS: &[(u64, &str)] = &[
     (LOOK, "looking searching hunting shopping"),
     (NEED, "need want needing require"),
     (NEG, "not dont never no isnt arent wont didnt doesnt aint havent hasnt wasnt werent wouldnt shouldnt neither nor nothing cant"),
-    (PRICE, "price prices pricing cost costs rate rates fee fees quote quotes charge apr premium premiums cheapest"),
-    (DEAL, "deal deals discount discounts sale sales coupon coupons promo promos bargain bargains offer offers cheaper voucher vouchers cashback bundle"),
-    (STOCK, "stock restock restocked restocking available availability instock preorder preorders backorder release released launch drop ship ships shipping deliver delivery"),
-    (SALES, "plan plans subscription membership model models brand brands product products size sizes color colour colors colours version package bundle license licence mortgage loan loans insurance policy card provider providers bank banks laptop laptops phone phones car cars table tables chair chairs sofa couch bed mattress desk shoes boots sneakers jacket headphones earbuds tv monitor keyboard mouse gpu cpu pc computer tablet camera bike ebike hotel hotels flight flights vpn software app tool tools service services gear setup set vacuum printer router console watch lens tires tyres ram ssd carrier isp broadband account"),
+    (PRICE, "estimate proposal proposals price prices pricing cost costs rate rates fee fees quote quotes charge apr premium premiums cheapest"),
+    (DEAL, "code codes match deal deals discount discounts sale sales coupon coupons promo promos bargain bargains offer offers cheaper voucher vouchers cashback bundle"),
+    (STOCK, "back made discontinued stock restock restocked restocking available availability instock preorder preorders backorder release released launch drop ship ships shipping deliver delivery"),
+    (SALES, "lender broker sim contract deposit machine fryer kettle toaster fridge dishwasher washer dryer oven microwave blender bookcase bookshelf wardrobe dresser rug lamp curtains duvet pillow sheets bench armchair stool shelf sofa frame build tent jumper hoodie shirt dress coat trainers runners bulb cushion part parts kit manager rings ring jewellery furniture tv headset speaker speakers charger case cover bag backpack suitcase stroller pram crib cot sim energy supplier electricity gas isa savings pension tariff contract sub tier edition range collection colourway plan plans subscription membership model models brand brands product products size sizes color colour colors colours version package bundle license licence mortgage loan loans insurance policy card provider providers bank banks laptop laptops phone phones car cars table tables chair chairs sofa couch bed mattress desk shoes boots sneakers jacket headphones earbuds tv monitor keyboard mouse gpu cpu pc computer tablet camera bike ebike hotel hotels flight flights vpn software app tool tools service services gear setup set vacuum printer router console watch lens tires tyres ram ssd carrier isp broadband account"),
     (SUPPORT, "refund refunds replacement update fix answer reply response help support tracking repair warranty exchange return returns cancel cancellation compensation receipt invoice password login access reimbursement status resolution solution callback agent human manager technician chargeback"),
     (COMPLAIN, "broke broken crashed crash crashes crashing buggy worst terrible awful horrible scam scammed disappointed disappointing useless garbage trash unacceptable ridiculous pathetic rude defective faulty damaged fraud overcharged delayed missing lost stuck frozen error issue issues problem problems annoyed angry furious sucks ripoff disgusting hate hated waiting waited ignored nightmare joke shame smh wtf"),
     (PROMO, "giveaway giveaways retweet rt follow winner sweepstakes raffle bio click hurry limited exclusive dm shipping"),
@@ -62,13 +73,13 @@ const WORDS: &[(u64, &str)] = &[
     (FUT_T, "tomorrow weekend soon next tonight later eventually"),
     (PLAN, "going planning plan about gonna intend intending hoping considering thinking debating saving will ll"),
     (HEDGE, "maybe perhaps probably someday possibly hypothetically kinda sorta eventually"),
-    (BEST, "best better good decent reliable top solid great nice quality cheapest cheap affordable ideal fastest"),
+    (BEST, "most lowest highest best better good decent reliable top solid great nice quality cheapest cheap affordable ideal fastest"),
     (NEWISH, "new used secondhand refurbished refurb another spare cheap budget decent affordable"),
-    (NONCOM, "free safe safety dangerous directions weather legal hike hiking museum museums sightseeing walk walking tourist crowded"),
+    (NONCOM, "beach beaches spot spots sunset view views season city town island park trail visit visiting sightsee free safe safety dangerous directions weather legal hike hiking museum museums sightseeing walk walking tourist crowded"),
     (GREET, "hey hi hello yo so ok okay guys folks all everyone quick question q please pls um hmm well also and but ps btw lol oh anyway ayo sup gm hiya morning team friends fam honestly just real"),
     (MY, "my our mine"),
     (MONEY, "bucks dollars usd eur euros pounds gbp grand budget"),
-    (CHOOSE, "choose pick go use try switch trust"),
+    (CHOOSE, "pay choose pick go use try switch trust"),
     (SWITCH, "switch switching change move moving upgrade upgrading"),
     (HOWTO, "fix reset install connect cancel update return unlock activate enable disable remove delete uninstall login log track claim contact reach repair"),
     (PITCH, "convince pitch sell offer win compete earn"),
@@ -83,6 +94,8 @@ const WORDS: &[(u64, &str)] = &[
     (SARCASM, "jk kidding lmao sarcasm"),
     (FAMILY, "son daughter wife husband kid kids mom dad mum parents partner girlfriend boyfriend gf bf brother sister family friend grandma grandpa baby wedding"),
     (GET_AWAY, "to rid back into out over started through around there home here lost in"),
+    (OWNABLE, "order orders package parcel item items money bill payment purchase claim statement delivery account card subscription booking refund replacement ticket case"),
+    (PRES_AUX, "is are do does can could will would"),
     (QSTART, "where who which what whats how when why is are was were do does can could should would will any anyone anybody ne1"),
 ];
 
@@ -141,7 +154,7 @@ const SLANG: &[(&str, &[&str])] = &[
 /// Word -> (classes, expansion).
 #[derive(Debug, Clone, Copy)]
 pub struct Entry {
-    pub classes: u64,
+    pub classes: u128,
     pub expand: Option<&'static [&'static str]>,
 }
 
@@ -202,6 +215,9 @@ impl Lexicon {
         if let Some((k, e)) = self.map.get_key_value(word) {
             return Some((k, *e));
         }
+        if let Some(found) = self.plural(word) {
+            return Some(found);
+        }
         if !has_double(word) {
             return None;
         }
@@ -218,8 +234,22 @@ impl Lexicon {
             .map(|(k, e)| (*k, *e))
     }
 
+    /// "desks" -> "desk", "boxes" -> "box": plural nouns keep their classes.
+    fn plural(&self, word: &str) -> Option<(&'static str, Entry)> {
+        let stem = word.strip_suffix('s').filter(|s| s.len() >= 3)?;
+        let noun = SALES | SUPPORT | DEAL | PRICE | RECN | OWNABLE | NONCOM;
+        let try_stem = |s: &str| {
+            self.map
+                .get_key_value(s)
+                .filter(|(_, e)| e.classes & noun != 0)
+        };
+        try_stem(stem)
+            .or_else(|| stem.strip_suffix('e').and_then(try_stem))
+            .map(|(k, e)| (*k, *e))
+    }
+
     /// The classes of a known word, 0 otherwise.
-    pub fn classes(&self, word: &str) -> u64 {
+    pub fn classes(&self, word: &str) -> u128 {
         self.map.get(word).map_or(0, |e| e.classes)
     }
 }

@@ -7,7 +7,7 @@
 //! number that moves the score appears as a cue, so a verdict explains
 //! itself completely.
 
-use super::analyze::{Analysis, Found};
+use super::analyze::{phrasal_get, Analysis, Found};
 use super::frames::{Obj, Role};
 use super::lexicon::*;
 use super::Cue;
@@ -15,7 +15,7 @@ use super::Cue;
 /// Log-odds of a message with no evidence at all.
 pub const BIAS: f32 = -3.0;
 
-const SALESY: u64 = SALES | PRICE | DEAL | STOCK | BEST | NEWISH | MONEY | CURRENCY;
+const GOODS: u128 = SALES | PRICE | DEAL | STOCK | NEWISH | MONEY | CURRENCY;
 
 /// A cue before its text is materialised: id, weight, token range.
 #[derive(Debug, Clone, Copy)]
@@ -130,18 +130,55 @@ fn weigh_ask(a: &Analysis, f: &Found) -> Vec<Pre> {
 }
 
 /// A support object or an owned thing near the ask ("a refund", "my order").
+/// Support words that name a product ("replacement cushions", "password
+/// manager") do not count.
 fn support_at(a: &Analysis, f: &Found) -> Option<usize> {
     let s = a.sentences[f.sentence];
+    let t = &a.toks;
+    let named = |i: usize| t.get(i + 1).is_some_and(|n| n.cls & SALES != 0);
+    let word = (s.start..s.end).find(|&i| t[i].cls & (SUPPORT | HOWTO) != 0 && !named(i));
     let end = (f.hit.end as usize + 6).min(s.end);
-    (f.hit.start as usize..end).find(|&i| {
-        let c = a.toks[i].cls;
-        c & (SUPPORT | HOWTO) != 0
-            || (c & MY != 0 && a.toks.get(i + 1).map_or(true, |t| t.cls & FAMILY == 0))
-    })
+    let owned = || {
+        (f.hit.start as usize..end).find(|&i| {
+            t[i].cls & MY != 0
+                && t[i + 1..end]
+                    .iter()
+                    .take(2)
+                    .any(|n| n.cls & (OWNABLE | SUPPORT) != 0)
+        })
+    };
+    word.or_else(owned)
 }
 
-/// What the ask is about: goods (sales), support, something not for sale,
-/// or nothing recognisable.
+/// "how to clean", "best way to learn", "tips for cleaning": the ask is
+/// about doing something, not buying something.
+fn how_to_at(a: &Analysis, f: &Found) -> Option<usize> {
+    let s = a.sentences[f.sentence];
+    let t = &a.toks;
+    let buying = ACQ | ACQ_ING | CHOOSE | SWITCH | SELL | PRICE | GOODS;
+    let skip = SELF | YOU | TO | MODAL | AUX | ANYONE | ARTICLE;
+    for i in s.start..s.end {
+        let verb = match t[i].w {
+            "how" | "way" => (i + 1..s.end).take(4).find(|&j| t[j].cls & skip == 0),
+            "for" | "on" | "with" if f.frame().obj == Obj::Need => {
+                Some(i + 1).filter(|&j| j < s.end && t[j].w.ends_with("ing"))
+            }
+            _ => None,
+        };
+        let Some(v) = verb else { continue };
+        let w = t[v].w;
+        if matches!(w, "much" | "many" | "long" | "soon") || ["sign", "open", "join"].contains(&w) {
+            continue;
+        }
+        if t[v].cls & buying == 0 || phrasal_get(&t[s.start..s.end], v - s.start) {
+            return Some(v);
+        }
+    }
+    None
+}
+
+/// What the ask is about: goods (sales), support, a task, something not for
+/// sale, or nothing recognisable.
 fn object(a: &Analysis, f: &Found) -> Pre {
     let s = a.sentences[f.sentence];
     let at = |id, weight, i: usize| Pre {
@@ -153,15 +190,18 @@ fn object(a: &Analysis, f: &Found) -> Pre {
     if let Some(i) = support_at(a, f) {
         return at("obj.support", -4.0, i);
     }
-    let find = |from: usize, to: usize, c: u64| (from..to).find(|&i| a.toks[i].cls & c != 0);
+    if let Some(i) = how_to_at(a, f) {
+        return at("obj.how_to", -3.0, i);
+    }
+    let find = |from: usize, to: usize, c: u128| (from..to).find(|&i| a.toks[i].cls & c != 0);
     if let Some(i) = find(s.start, s.end, NONCOM) {
         return at("obj.not_for_sale", -2.5, i);
     }
-    if let Some(i) = find(s.start, s.end, SALESY) {
+    if let Some(i) = find(s.start, s.end, GOODS) {
         return at("obj.goods", 0.6, i);
     }
     if f.frame().obj == Obj::Need {
-        return match find(0, a.toks.len(), SALESY) {
+        return match find(0, a.toks.len(), GOODS) {
             Some(i) => at("obj.goods_nearby", 0.2, i),
             None => at("obj.unknown", -1.5, f.hit.start as usize),
         };
@@ -172,7 +212,7 @@ fn object(a: &Analysis, f: &Found) -> Pre {
 /// Message-wide reasons not to answer; returns their sum.
 fn context(a: &Analysis, pres: &mut Vec<Pre>) -> f32 {
     let before = pres.len();
-    for f in a.found.iter().filter(|f| f.frame().role == Role::Neg) {
+    for f in a.found.iter().filter(|f| f.frame().role == Role::Context) {
         let p = span(f);
         match pres[before..].iter_mut().find(|q| q.id == p.id) {
             Some(q) if q.weight > p.weight => *q = p,
@@ -213,23 +253,22 @@ fn context(a: &Analysis, pres: &mut Vec<Pre>) -> f32 {
     pres[before..].iter().map(|p| p.weight).sum()
 }
 
-/// Several brands tagged in a question about offers, with no ask frame.
+/// Several brands tagged in a message about offers, with no ask frame.
 fn multi_brand_ask(a: &Analysis, pres: &mut Vec<Pre>) {
     if a.mentions < 2 {
         return;
     }
-    let Some(q) = a.sentences.iter().find(|s| s.question) else {
-        return;
-    };
     let offerish = PITCH | BEST | DEAL | PRICE | WHO | WHICH | SALES;
     if let Some(i) = (0..a.toks.len()).find(|&i| a.toks[i].cls & offerish != 0) {
         pres.push(Pre {
             id: "ask.multi_brand",
-            weight: 2.6,
+            weight: 3.0,
             start: i,
             end: i + 1,
         });
-        pres.push(question(a, q.end, q.content));
+        if let Some(q) = a.sentences.iter().find(|s| s.question) {
+            pres.push(question(a, q.end, q.content));
+        }
     }
 }
 

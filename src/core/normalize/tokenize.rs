@@ -20,7 +20,7 @@ pub enum Kind {
     Url,
     /// `#word`; the text is the word.
     Hashtag,
-    /// One of `? ! . , $ % / & +` or a newline.
+    /// One of `? ! . , $ % / & + "` or a newline.
     Punct,
 }
 
@@ -153,7 +153,7 @@ fn scan_other(rest: &str, c: char, out: &mut Tokens, buf: &mut String) -> usize 
         ',' => punct(out, ",", len),
         '$' | '€' | '£' | '¥' | '₹' => punct(out, "$", len),
         '%' => punct(out, "%", len),
-        '/' | '&' | '+' => punct(out, &rest[..1], len),
+        '/' | '&' | '+' | '"' => punct(out, &rest[..1], len),
         _ => len,
     }
 }
