@@ -69,6 +69,9 @@ pub struct Model {
     lex: Lexicon,
     by_bit: Vec<Vec<u16>>,
     by_word: FnvMap<&'static str, Vec<u16>>,
+    /// Frames that may start at any token (their first element is optional
+    /// or negative).
+    always: Vec<u16>,
     names: Option<AhoCorasick>,
     /// For each name pattern: `None` for the brand, `Some(i)` for competitor i.
     owners: Vec<Option<usize>>,
@@ -80,6 +83,7 @@ impl Model {
         let lex = Lexicon::new();
         let mut by_bit = vec![Vec::new(); 128];
         let mut by_word: FnvMap<&'static str, Vec<u16>> = FnvMap::default();
+        let mut always = Vec::new();
         for (i, frame) in FRAMES.iter().enumerate() {
             match frame.pat.first() {
                 Some(E::C(c)) => bits(*c).for_each(|b| by_bit[b].push(i as u16)),
@@ -87,7 +91,7 @@ impl Model {
                 Some(E::A(ws)) => ws
                     .split('|')
                     .for_each(|w| by_word.entry(w).or_default().push(i as u16)),
-                _ => unreachable!("frame {} must start with a word or a class", frame.id),
+                _ => always.push(i as u16),
             }
         }
         let mut patterns = Vec::new();
@@ -113,6 +117,7 @@ impl Model {
             lex,
             by_bit,
             by_word,
+            always,
             names,
             owners,
             competitors: competitors.to_vec(),
@@ -252,7 +257,7 @@ impl Model {
                 let t = sent[i];
                 let bits = bits(t.cls).flat_map(|b| self.by_bit[b].iter());
                 let words = self.by_word.get(t.w).into_iter().flatten();
-                for &fi in bits.chain(words) {
+                for &fi in bits.chain(words).chain(self.always.iter()) {
                     let (slot, bit) = (fi as usize / 128, 1u128 << (fi % 128));
                     if tried[slot] & bit != 0 {
                         continue;
@@ -359,11 +364,34 @@ fn push_sentence(out: &mut Vec<Sentence>, toks: &[Tok], start: usize, end: usize
     let content = (start..end)
         .find(|&i| toks[i].cls & skip == 0 || toks[i].cls & QSTART != 0)
         .unwrap_or(start);
-    let question = qmark || toks[content].cls & QSTART != 0;
+    let question =
+        qmark || opens_question(&toks[content..end]) || embedded_question(&toks[start..end]);
     out.push(Sentence {
         start,
         end,
         content,
         question,
     });
+}
+
+/// "is it…", "where can…", "anyone know…" open a question; "will be
+/// switching…" (subject dropped) does not.
+fn opens_question(toks: &[Tok]) -> bool {
+    let first = toks[0];
+    if first.cls & QSTART == 0 {
+        return false;
+    }
+    let aux_only = first.cls & (WHERE | WHO | WHICH | HOW | WHEN | WHY | ANYONE | ANY) == 0;
+    let next = toks.get(1);
+    !(aux_only && next.is_some_and(|t| t.w == "be" || t.cls & (HEDGE | ACQ | ACQ_ING) != 0))
+}
+
+/// ", who do I speak to", "wondering if anyone has": a question inside a
+/// statement.
+fn embedded_question(toks: &[Tok]) -> bool {
+    toks.windows(3).any(|w| {
+        let clause = w[0].cls & COMMA != 0 && w[1].cls & (WHERE | WHO | WHICH | HOW) != 0;
+        let wonder = matches!(w[0].w, "wondering" | "wonder") && matches!(w[1].w, "if" | "whether");
+        (clause && w[2].cls & (AUX | MODAL) != 0) || wonder
+    })
 }

@@ -18,7 +18,9 @@ use serde::{Deserialize, Serialize};
 mod analyze;
 mod frames;
 mod lexicon;
+mod object;
 mod score;
+mod table;
 #[cfg(test)]
 mod tests;
 
