@@ -378,7 +378,7 @@ fn push_sentence(out: &mut Vec<Sentence>, toks: &[Tok], start: usize, end: usize
 /// switching…" (subject dropped) does not.
 fn opens_question(toks: &[Tok]) -> bool {
     let first = toks[0];
-    if first.cls & QSTART == 0 {
+    if first.cls & (QSTART | WHERE | WHO | WHICH | HOW | WHEN | WHY) == 0 {
         return false;
     }
     let aux_only = first.cls & (WHERE | WHO | WHICH | HOW | WHEN | WHY | ANYONE | ANY) == 0;
@@ -392,6 +392,8 @@ fn embedded_question(toks: &[Tok]) -> bool {
     toks.windows(3).any(|w| {
         let clause = w[0].cls & COMMA != 0 && w[1].cls & (WHERE | WHO | WHICH | HOW) != 0;
         let wonder = matches!(w[0].w, "wondering" | "wonder") && matches!(w[1].w, "if" | "whether");
-        (clause && w[2].cls & (AUX | MODAL) != 0) || wonder
+        let unsure = matches!(w[0].w, "sure" | "idea" | "know")
+            && w[1].cls & (WHERE | WHICH | WHO | HOW) != 0;
+        (clause && w[2].cls & (AUX | MODAL) != 0) || wonder || unsure
     })
 }

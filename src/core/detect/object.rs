@@ -17,18 +17,23 @@ pub const GOODS: u128 = SALES | PRICE | DEAL | STOCK | NEWISH | MONEY | CURRENCY
 pub(super) fn object(a: &Analysis, f: &Found) -> Pre {
     let s = a.sentences[f.sentence];
     let start = f.hit.start as usize;
+    if f.frame().obj == Obj::Own {
+        // A pitch, a quote or "before I buy": the frame names the deal.
+        return Pre::at("obj.named", 0.0, start);
+    }
     if let Some(i) = support_at(a, f) {
         return Pre::at("obj.support", -4.0, i);
     }
     if let Some(i) = how_to_at(a, f) {
         return Pre::at("obj.how_to", -3.0, i);
     }
-    if f.frame().obj == Obj::Own {
-        return Pre::at("obj.named", 0.0, start);
+    if let Some(i) = free_at(a, s.start, s.end) {
+        return Pre::at("obj.free", -3.0, i);
     }
     let find = |from: usize, to: usize, c: u128| (from..to).find(|&i| a.toks[i].cls & c != 0);
     let goods = find(s.start, s.end, GOODS);
-    if let (None, Some(i)) = (goods, find(s.start, s.end, NONCOM)) {
+    let leisure = (s.start..s.end).find(|&i| a.toks[i].cls & NONCOM != 0 && !names_product(a, i));
+    if let Some(i) = leisure.filter(|&i| goods.map_or(true, |g| i < g)) {
         return Pre::at("obj.not_for_sale", -2.5, i);
     }
     if let Some(i) = goods {
@@ -47,6 +52,37 @@ pub(super) fn object(a: &Analysis, f: &Found) -> Pre {
     }
 }
 
+/// A modifier that is part of a product name: "hiking boots", "password
+/// manager", "replacement cushions".
+fn names_product(a: &Analysis, i: usize) -> bool {
+    let t = &a.toks;
+    t.get(i + 1).is_some_and(|n| {
+        n.cls & SALES != 0
+            || (matches!(t[i].w, "replacement" | "spare") && n.cls & FUNCTION_WORDS == 0)
+    })
+}
+
+/// "free budgeting apps", "open source alternatives": not for sale. Free
+/// shipping, trials and quotes are terms of a sale and do not count.
+fn free_at(a: &Analysis, from: usize, to: usize) -> Option<usize> {
+    let terms = [
+        "shipping",
+        "delivery",
+        "returns",
+        "return",
+        "trial",
+        "consultation",
+        "quote",
+        "upgrade",
+        "gift",
+    ];
+    (from..to).find(|&i| match a.toks[i].w {
+        "free" => !a.toks.get(i + 1).is_some_and(|n| terms.contains(&n.w)),
+        "open" => a.toks.get(i + 1).is_some_and(|n| n.w == "source"),
+        _ => false,
+    })
+}
+
 /// A support object in the sentence ("a refund", "an update"), or an owned
 /// thing right after the ask ("can I get my money back", "my order").
 /// Support words that name a product ("replacement cushions", "password
@@ -54,15 +90,14 @@ pub(super) fn object(a: &Analysis, f: &Found) -> Pre {
 fn support_at(a: &Analysis, f: &Found) -> Option<usize> {
     let s = a.sentences[f.sentence];
     let t = &a.toks;
-    let named = |i: usize| {
-        t.get(i + 1).is_some_and(|n| {
-            n.cls & SALES != 0
-                || (matches!(t[i].w, "replacement" | "spare") && n.cls & FUNCTION_WORDS == 0)
-        })
+    let sent = &t[s.start..s.end];
+    let is_support = |i: usize| {
+        let c = t[i].cls;
+        let property = i >= s.start + 2 && t[i - 1].w == "to" && EASE.contains(&t[i - 2].w);
+        c & (SUPPORT | HOWTO) != 0 && c & SALES == 0 && !names_product(a, i) && !property
     };
-    let is_support =
-        |i: usize| t[i].cls & (SUPPORT | HOWTO) != 0 && t[i].cls & SALES == 0 && !named(i);
-    let word = (s.start..s.end).find(|&i| is_support(i));
+    let word = (s.start..s.end)
+        .find(|&i| is_support(i) || phrasal_get(sent, i - s.start) || returning(sent, i - s.start));
     let end = (f.hit.end as usize + 6).min(s.end);
     let owned = || {
         (f.hit.end as usize..end).find(|&i| {
@@ -74,6 +109,24 @@ fn support_at(a: &Analysis, f: &Found) -> Option<usize> {
         })
     };
     word.or_else(owned)
+}
+
+/// "easy to install", "a pain to set up": a property of a product.
+const EASE: [&str; 8] = [
+    "easy",
+    "easier",
+    "hard",
+    "harder",
+    "simple",
+    "pain",
+    "quick",
+    "difficult",
+];
+
+/// "send it back", "take them back": returning something bought.
+fn returning(sent: &[super::analyze::Tok], i: usize) -> bool {
+    matches!(sent[i].w, "send" | "bring" | "take" | "ship")
+        && sent[i + 1..].iter().take(3).any(|t| t.w == "back")
 }
 
 /// Words that cannot be the head of a product name.

@@ -16,9 +16,9 @@ use super::Cue;
 /// Log-odds of a message with no evidence at all.
 pub const BIAS: f32 = -3.0;
 
-/// Context about the author's own situation (a past purchase, a complaint)
-/// counts this much when it sits in another sentence than the ask: long
-/// posts tell a story before they ask.
+/// Context about the author's own situation (a past purchase, a complaint,
+/// a promotion they quote) counts this much when it sits in another
+/// sentence than the ask: long posts tell a story before they ask.
 const ELSEWHERE: f32 = 0.5;
 
 /// A cue before its text is materialised: id, weight, token range.
@@ -68,10 +68,11 @@ pub fn score(a: &Analysis) -> Outcome {
         .map(|f| (f.sentence, weigh_ask(a, f)))
         .max_by(|x, y| total(&x.1).total_cmp(&total(&y.1)));
     let ask_sentence = best.as_ref().map(|b| b.0);
+    let ask_span = best.as_ref().map_or((0, 0), |b| (b.1[0].start, b.1[0].end));
     if let Some((_, b)) = best {
         pres.extend(b);
     }
-    let negative = context(a, ask_sentence, &mut pres);
+    let negative = context(a, ask_sentence, ask_span, &mut pres);
     match (ask_sentence, a.mentions) {
         (None, _) => multi_brand_ask(a, &mut pres),
         (Some(_), 2) => pres.push(Pre::at("ctx.multi_brand", 1.0, 0)),
@@ -129,11 +130,19 @@ fn weigh_ask(a: &Analysis, f: &Found) -> Vec<Pre> {
 }
 
 /// Message-wide evidence; returns the sum of the negative part.
-fn context(a: &Analysis, ask: Option<usize>, pres: &mut Vec<Pre>) -> f32 {
+fn context(a: &Analysis, ask: Option<usize>, span: (usize, usize), pres: &mut Vec<Pre>) -> f32 {
     let before = pres.len();
-    let personal = ["neg.past_purchase", "neg.complaint", "neg.owned_item"];
+    let personal = [
+        "neg.past_purchase",
+        "neg.complaint",
+        "neg.owned_item",
+        "neg.promotion",
+    ];
     for f in a.found.iter().filter(|f| f.frame().role == Role::Context) {
         let mut p = Pre::of(f);
+        if p.start < span.1 && span.0 < p.end {
+            continue; // part of the ask itself ("who wants my business account")
+        }
         if ask.is_some_and(|s| s != f.sentence) && personal.contains(&p.id) {
             p.weight *= ELSEWHERE;
         }
