@@ -22,3 +22,4 @@ pub mod store;
 pub mod transcript;
 pub mod views;
 pub mod reply;
+pub mod eval;
