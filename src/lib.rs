@@ -11,15 +11,22 @@
 //! - [`store`] — SQLite persistence (decisions, audit, opt-outs, cooldowns).
 //! - [`engine`] — the shell: message → core → store → actions.
 //! - [`transcript`] — the JSON Lines transcript format `replay` reads.
+//! - [`reply`] — handlebars templates, Discord escaping, compliance checks
+//!   and hot reload; implements the core's `Replies` port.
 //! - [`replay`] — runs a transcript through the engine and reports.
+//! - [`eval`] — measures the detector on a labelled file.
+//! - [`views`] — readable and CSV output of audit records and tickets.
+//! - [`app`] — wiring from config to the reply layer; `preview`.
 //! - [`cli`] — the `shopkeep` subcommands.
 
+pub mod app;
+pub mod cli;
 pub mod config;
 pub mod core;
 pub mod engine;
+pub mod eval;
 pub mod replay;
+pub mod reply;
 pub mod store;
 pub mod transcript;
 pub mod views;
-pub mod reply;
-pub mod eval;
