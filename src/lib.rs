@@ -1,5 +1,35 @@
 //! Shopkeep: a Discord bot that answers people who ask, in public, to be sold
 //! to — briefly, compliantly and rarely — and hands the rest to human staff.
+//!
+//! # Layout
+//!
+//! - [`core`] — the pure decision core: message and action types, the
+//!   detector, the catalogue (relevance gate), policy, state, limits and
+//!   `decide`. No I/O.
+//! - [`config`] — the TOML file, parsed then validated, into `Config` and the
+//!   core's `Policy`.
+//! - [`store`] — SQLite persistence (decisions, audit, opt-outs, cooldowns).
+//! - [`engine`] — the shell: message → core → store → actions.
+//! - [`discord`] — the only serenity/poise importer: intents, the redacted
+//!   token, the REST client (optionally via an API base) and the invite URL.
+//! - [`transcript`] — the JSON Lines transcript format `replay` reads.
+//! - [`reply`] — handlebars templates, Discord escaping, compliance checks
+//!   and hot reload; implements the core's `Replies` port.
+//! - [`replay`] — runs a transcript through the engine and reports.
+//! - [`eval`] — measures the detector on a labelled file.
+//! - [`views`] — readable and CSV output of audit records and tickets.
+//! - [`app`] — wiring from config to the reply layer; `preview`.
+//! - [`cli`] — the `shopkeep` subcommands.
 
+pub mod app;
+pub mod cli;
+pub mod config;
 pub mod core;
 pub mod discord;
+pub mod engine;
+pub mod eval;
+pub mod replay;
+pub mod reply;
+pub mod store;
+pub mod transcript;
+pub mod views;

@@ -150,14 +150,19 @@ mod tests {
 
     #[test]
     fn a_keyword_matches_its_category() {
-        let m = catalogue().classify("where can I get an oak Dining Table?").unwrap();
+        let m = catalogue()
+            .classify("where can I get an oak Dining Table?")
+            .unwrap();
         assert_eq!(m.id, "dining-tables");
         assert_eq!(m.keyword, "dining table");
     }
 
     #[test]
     fn plurals_match() {
-        assert_eq!(catalogue().classify("any good tables?").unwrap().id, "dining-tables");
+        assert_eq!(
+            catalogue().classify("any good tables?").unwrap().id,
+            "dining-tables"
+        );
         assert_eq!(catalogue().classify("beds on sale?").unwrap().id, "beds");
     }
 

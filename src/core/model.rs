@@ -183,12 +183,18 @@ pub enum Reason {
     TicketOpen,
     StaffAnsweredThread,
     Blocked,
+    /// The author posts faster than the flood guard allows; skipped unread.
+    Flooding,
     // --- limits (the bot would have replied) ---
-    Held { limit: Limit },
+    Held {
+        limit: Limit,
+    },
     // --- the bot acts ---
     Solicitation,
     MultiBrandRequest,
-    Handoff { trigger: HandoffTrigger },
+    Handoff {
+        trigger: HandoffTrigger,
+    },
     OptOutConfirmed,
     OptInConfirmed,
     /// The bot decided to reply but is in shadow mode.
@@ -213,6 +219,7 @@ impl Reason {
             Reason::TicketOpen => "ticket_open",
             Reason::StaffAnsweredThread => "staff_answered_thread",
             Reason::Blocked => "blocked",
+            Reason::Flooding => "flooding",
             Reason::Held { limit } => limit.code(),
             Reason::Solicitation => "solicitation",
             Reason::MultiBrandRequest => "multi_brand_request",
@@ -241,6 +248,7 @@ impl std::fmt::Display for Reason {
             Reason::TicketOpen => "author has an open ticket with staff".to_string(),
             Reason::StaffAnsweredThread => "staff already answered in this thread".to_string(),
             Reason::Blocked => "author is blocked by staff".to_string(),
+            Reason::Flooding => "author is posting too fast; message skipped".to_string(),
             Reason::Held { limit } => match limit {
                 Limit::Bot => "held back: bot-wide reply quota reached".to_string(),
                 Limit::Server => "held back: server reply quota reached".to_string(),

@@ -1,0 +1,410 @@
+//! Stage one of loading the configuration: the TOML file as written, parsed
+//! with serde and `deny_unknown_fields`, without any judgement about values.
+//!
+//! Owns the file's shape (keys, types, defaults). Must not touch the
+//! filesystem beyond what the caller hands in, nor validate meaning: that is
+//! `config::validate`.
+
+use serde::Deserialize;
+
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RawConfig {
+    pub brand: RawBrand,
+    #[serde(default)]
+    pub bot: RawBot,
+    pub discord: RawDiscord,
+    #[serde(default)]
+    pub detector: RawDetector,
+    #[serde(default)]
+    pub limits: RawLimits,
+    #[serde(default)]
+    pub optout: RawOptOut,
+    #[serde(default)]
+    pub handoff: RawHandoff,
+    #[serde(default)]
+    pub compliance: RawCompliance,
+    #[serde(default)]
+    pub templates: RawTemplates,
+    #[serde(default)]
+    pub storage: RawStorage,
+    #[serde(default)]
+    pub catalogue: Vec<RawCategory>,
+}
+
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RawBrand {
+    pub name: String,
+    #[serde(default)]
+    pub aliases: Vec<String>,
+    #[serde(default)]
+    pub competitors: Vec<String>,
+    #[serde(default)]
+    pub staff_hours: Option<String>,
+}
+
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RawBot {
+    #[serde(default = "default_mode")]
+    pub mode: String,
+}
+
+impl Default for RawBot {
+    fn default() -> Self {
+        RawBot {
+            mode: default_mode(),
+        }
+    }
+}
+
+fn default_mode() -> String {
+    "shadow".into()
+}
+
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RawDiscord {
+    pub watched_channels: Vec<String>,
+    pub staff_channel: String,
+    pub staff_role: String,
+    #[serde(default)]
+    pub api_base: Option<String>,
+}
+
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RawDetector {
+    #[serde(default = "default_reply_at")]
+    pub reply_at: f64,
+    #[serde(default)]
+    pub review_at: Option<f64>,
+    #[serde(default)]
+    pub review_to_staff: bool,
+    #[serde(default)]
+    pub reply_to_intent: bool,
+}
+
+impl Default for RawDetector {
+    fn default() -> Self {
+        RawDetector {
+            reply_at: default_reply_at(),
+            review_at: None,
+            review_to_staff: false,
+            reply_to_intent: false,
+        }
+    }
+}
+
+fn default_reply_at() -> f64 {
+    0.6
+}
+
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RawLimits {
+    #[serde(default = "default_window")]
+    pub window: String,
+    #[serde(default = "default_per_bot")]
+    pub per_bot: i64,
+    #[serde(default = "default_per_server")]
+    pub per_server: i64,
+    #[serde(default = "default_per_channel")]
+    pub per_channel: i64,
+    #[serde(default = "default_per_thread")]
+    pub per_thread: i64,
+    #[serde(default = "default_user_cooldown")]
+    pub user_cooldown: String,
+    #[serde(default = "default_stale_after")]
+    pub stale_after: String,
+    #[serde(default)]
+    pub quiet_hours: Option<RawQuietHours>,
+    #[serde(default = "default_per_user_per_minute")]
+    pub per_user_per_minute: i64,
+}
+
+impl Default for RawLimits {
+    fn default() -> Self {
+        RawLimits {
+            window: default_window(),
+            per_bot: default_per_bot(),
+            per_server: default_per_server(),
+            per_channel: default_per_channel(),
+            per_thread: default_per_thread(),
+            user_cooldown: default_user_cooldown(),
+            stale_after: default_stale_after(),
+            quiet_hours: None,
+            per_user_per_minute: default_per_user_per_minute(),
+        }
+    }
+}
+
+fn default_window() -> String {
+    "60m".into()
+}
+fn default_per_bot() -> i64 {
+    60
+}
+fn default_per_server() -> i64 {
+    20
+}
+fn default_per_channel() -> i64 {
+    6
+}
+fn default_per_thread() -> i64 {
+    2
+}
+fn default_user_cooldown() -> String {
+    "24h".into()
+}
+fn default_per_user_per_minute() -> i64 {
+    10
+}
+fn default_stale_after() -> String {
+    "2m".into()
+}
+
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RawQuietHours {
+    pub timezone: String,
+    pub start: String,
+    pub end: String,
+}
+
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RawOptOut {
+    #[serde(default = "default_stop_words")]
+    pub stop_words: Vec<String>,
+    #[serde(default = "default_start_words")]
+    pub start_words: Vec<String>,
+    #[serde(default = "default_reaction")]
+    pub reaction: String,
+}
+
+impl Default for RawOptOut {
+    fn default() -> Self {
+        RawOptOut {
+            stop_words: default_stop_words(),
+            start_words: default_start_words(),
+            reaction: default_reaction(),
+        }
+    }
+}
+
+fn default_stop_words() -> Vec<String> {
+    [
+        "stop",
+        "no thanks",
+        "no thank you",
+        "unsubscribe",
+        "leave me alone",
+        "opt out",
+        "don't message me",
+        "dont message me",
+    ]
+    .map(String::from)
+    .to_vec()
+}
+fn default_start_words() -> Vec<String> {
+    ["start", "opt in", "subscribe"].map(String::from).to_vec()
+}
+fn default_reaction() -> String {
+    "🔕".into()
+}
+
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RawHandoff {
+    #[serde(default = "default_handoff_phrases")]
+    pub phrases: Vec<String>,
+    #[serde(default = "default_note_prefix")]
+    pub note_prefix: String,
+    #[serde(default = "default_relay_as")]
+    pub relay_as: String,
+    #[serde(default = "default_unclaimed_alert")]
+    pub unclaimed_alert: String,
+}
+
+impl Default for RawHandoff {
+    fn default() -> Self {
+        RawHandoff {
+            phrases: default_handoff_phrases(),
+            note_prefix: default_note_prefix(),
+            relay_as: default_relay_as(),
+            unclaimed_alert: default_unclaimed_alert(),
+        }
+    }
+}
+
+fn default_handoff_phrases() -> Vec<String> {
+    [
+        "talk to someone",
+        "talk to a person",
+        "talk to a human",
+        "talk to a real person",
+        "speak to someone",
+        "speak to a person",
+        "speak to a human",
+        "speak to a real person",
+        "speak to customer service",
+        "contact customer service",
+        "talk to sales",
+        "speak to sales",
+        "call me back",
+    ]
+    .map(String::from)
+    .to_vec()
+}
+fn default_note_prefix() -> String {
+    "!note".into()
+}
+fn default_relay_as() -> String {
+    "display_name".into()
+}
+fn default_unclaimed_alert() -> String {
+    "15m".into()
+}
+
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RawCompliance {
+    #[serde(default = "default_max_length")]
+    pub max_length: i64,
+    #[serde(default)]
+    pub disclosure: Option<String>,
+    #[serde(default = "default_true")]
+    pub default_banned_phrases: bool,
+    #[serde(default)]
+    pub banned_phrases: Vec<String>,
+    #[serde(default)]
+    pub allowed_domains: Vec<String>,
+    #[serde(default = "default_true")]
+    pub forbid_competitor_names: bool,
+}
+
+impl Default for RawCompliance {
+    fn default() -> Self {
+        RawCompliance {
+            max_length: default_max_length(),
+            disclosure: None,
+            default_banned_phrases: true,
+            banned_phrases: Vec::new(),
+            allowed_domains: Vec::new(),
+            forbid_competitor_names: true,
+        }
+    }
+}
+
+fn default_max_length() -> i64 {
+    280
+}
+fn default_true() -> bool {
+    true
+}
+
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RawTemplates {
+    #[serde(default = "default_templates_dir")]
+    pub dir: String,
+    #[serde(default = "t_solicitation")]
+    pub solicitation: String,
+    #[serde(default = "t_multi_brand")]
+    pub multi_brand: String,
+    #[serde(default = "t_intent")]
+    pub intent: String,
+    #[serde(default = "t_handoff_public")]
+    pub handoff_public: String,
+    #[serde(default = "t_handoff_dm")]
+    pub handoff_dm: String,
+    #[serde(default = "t_opt_out")]
+    pub opt_out: String,
+    #[serde(default = "t_opt_in")]
+    pub opt_in: String,
+    #[serde(default = "t_staff_notice")]
+    pub staff_notice: String,
+}
+
+impl Default for RawTemplates {
+    fn default() -> Self {
+        RawTemplates {
+            dir: default_templates_dir(),
+            solicitation: t_solicitation(),
+            multi_brand: t_multi_brand(),
+            intent: t_intent(),
+            handoff_public: t_handoff_public(),
+            handoff_dm: t_handoff_dm(),
+            opt_out: t_opt_out(),
+            opt_in: t_opt_in(),
+            staff_notice: t_staff_notice(),
+        }
+    }
+}
+
+fn default_templates_dir() -> String {
+    "../templates".into()
+}
+fn t_solicitation() -> String {
+    "solicitation".into()
+}
+fn t_multi_brand() -> String {
+    "multi_brand".into()
+}
+fn t_intent() -> String {
+    "intent".into()
+}
+fn t_handoff_public() -> String {
+    "handoff_public".into()
+}
+fn t_handoff_dm() -> String {
+    "handoff_dm".into()
+}
+fn t_opt_out() -> String {
+    "opt_out".into()
+}
+fn t_opt_in() -> String {
+    "opt_in".into()
+}
+fn t_staff_notice() -> String {
+    "staff_notice".into()
+}
+
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RawStorage {
+    #[serde(default = "default_db_path")]
+    pub path: String,
+}
+
+impl Default for RawStorage {
+    fn default() -> Self {
+        RawStorage {
+            path: default_db_path(),
+        }
+    }
+}
+
+fn default_db_path() -> String {
+    "shopkeep.db".into()
+}
+
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RawCategory {
+    pub id: String,
+    #[serde(default)]
+    pub name: Option<String>,
+    pub keywords: Vec<String>,
+    pub link: String,
+    #[serde(default)]
+    pub template: Option<String>,
+    #[serde(default)]
+    pub disclaimer: Option<String>,
+    #[serde(default)]
+    pub prices_allowed: bool,
+    #[serde(default)]
+    pub handoff_only: bool,
+}

@@ -1,0 +1,191 @@
+//! Each kind of bad config produces its own error naming file, key and line.
+
+use std::path::{Path, PathBuf};
+
+use super::*;
+
+const NAMES: &[&str] = &[
+    "solicitation",
+    "multi_brand",
+    "intent",
+    "handoff_public",
+    "handoff_dm",
+    "opt_out",
+    "opt_in",
+    "staff_notice",
+];
+
+/// A config folder with an empty template for each required name.
+fn folder() -> (tempfile::TempDir, PathBuf) {
+    let dir = tempfile::tempdir().unwrap();
+    let templates = dir.path().join("templates");
+    std::fs::create_dir(&templates).unwrap();
+    for n in NAMES {
+        std::fs::write(templates.join(format!("{n}.hbs")), "Hi {{asker}}").unwrap();
+    }
+    let file = dir.path().join("shopkeep.toml");
+    (dir, file)
+}
+
+const GOOD: &str = r#"
+[brand]
+name = "Oak & Thistle"
+competitors = ["Birch Barn"]
+
+[discord]
+watched_channels = ["general", "deals"]
+staff_channel = "staff-desk"
+staff_role = "Staff"
+
+[limits]
+per_channel = 6
+
+[templates]
+dir = "templates"
+
+[[catalogue]]
+id = "tables"
+keywords = ["table"]
+link = "https://oak.example/tables"
+"#;
+
+fn load_str(file: &Path, src: &str) -> Result<Config, ConfigErrors> {
+    from_source(file, src)
+}
+
+fn only_error(file: &Path, src: &str) -> ConfigError {
+    let errs = load_str(file, src).expect_err("config should be refused").0;
+    assert_eq!(errs.len(), 1, "{errs:?}");
+    errs.into_iter().next().unwrap()
+}
+
+#[test]
+fn the_good_config_loads_with_careful_defaults() {
+    let (_dir, file) = folder();
+    let c = load_str(&file, GOOD).unwrap();
+    assert_eq!(c.limits.per_channel, 6);
+    assert_eq!(c.limits.per_server, 20);
+    assert_eq!(c.limits.user_cooldown, chrono::Duration::hours(24));
+    assert_eq!(c.catalogue[0].name, "tables");
+    assert_eq!(
+        c.mode,
+        crate::core::policy::Mode::Shadow,
+        "a config without a mode starts in shadow"
+    );
+}
+
+#[test]
+fn an_unknown_key_is_named_with_its_line() {
+    let (_dir, file) = folder();
+    let e = only_error(
+        &file,
+        &GOOD.replace("per_channel = 6", "per_channel = 6\nper_chanel = 3"),
+    );
+    assert!(e.message.contains("unknown field `per_chanel`"), "{e}");
+    assert_eq!(e.line, Some(13));
+    assert!(
+        e.to_string()
+            .starts_with(&format!("{}:13:", file.display())),
+        "{e}"
+    );
+}
+
+#[test]
+fn a_wrong_type_names_the_key() {
+    let (_dir, file) = folder();
+    let e = only_error(
+        &file,
+        &GOOD.replace("per_channel = 6", "per_channel = \"six\""),
+    );
+    assert_eq!(e.key.as_deref(), Some("limits.per_channel"), "{e}");
+    assert_eq!(e.line, Some(12));
+}
+
+#[test]
+fn a_zero_or_negative_quota_is_refused() {
+    let (_dir, file) = folder();
+    for value in ["0", "-3"] {
+        let e = only_error(
+            &file,
+            &GOOD.replace("per_channel = 6", &format!("per_channel = {value}")),
+        );
+        assert_eq!(e.key.as_deref(), Some("limits.per_channel"));
+        assert_eq!(e.line, Some(12));
+        assert!(e.message.contains("at least 1"), "{e}");
+    }
+}
+
+#[test]
+fn a_template_that_does_not_exist_is_named() {
+    let (_dir, file) = folder();
+    let src = GOOD.replace(
+        "dir = \"templates\"",
+        "dir = \"templates\"\nopt_out = \"goodbye\"",
+    );
+    let e = only_error(&file, &src);
+    assert_eq!(e.key.as_deref(), Some("templates.opt_out"));
+    assert!(
+        e.message.contains("template `goodbye` does not exist"),
+        "{e}"
+    );
+}
+
+#[test]
+fn a_watched_channel_listed_twice_is_refused_at_the_duplicate() {
+    let (_dir, file) = folder();
+    let e = only_error(
+        &file,
+        &GOOD.replace(
+            "[\"general\", \"deals\"]",
+            "[\"general\", \"deals\", \"General\"]",
+        ),
+    );
+    assert_eq!(e.key.as_deref(), Some("discord.watched_channels[2]"));
+    assert!(e.message.contains("listed twice"), "{e}");
+}
+
+#[test]
+fn several_problems_are_reported_together() {
+    let (_dir, file) = folder();
+    let src = GOOD
+        .replace("per_channel = 6", "per_channel = 0\nuser_cooldown = \"24\"")
+        .replace("https://oak.example/tables", "oak.example/tables");
+    let errs = load_str(&file, &src).unwrap_err().0;
+    let keys: Vec<_> = errs.iter().filter_map(|e| e.key.clone()).collect();
+    assert_eq!(
+        keys,
+        vec![
+            "limits.per_channel",
+            "limits.user_cooldown",
+            "catalogue[0].link"
+        ]
+    );
+}
+
+#[test]
+fn a_missing_file_is_a_clear_error() {
+    let e = load(Path::new("/nonexistent/shopkeep.toml")).unwrap_err();
+    assert!(e.to_string().contains("cannot read the config file"), "{e}");
+}
+
+#[test]
+fn a_token_in_the_file_is_refused_as_an_unknown_key() {
+    let (_dir, file) = folder();
+    let e = only_error(
+        &file,
+        &GOOD.replace(
+            "staff_role = \"Staff\"",
+            "staff_role = \"Staff\"\ntoken = \"abc\"",
+        ),
+    );
+    assert!(e.message.contains("unknown field `token`"), "{e}");
+}
+
+#[test]
+fn the_shipped_config_is_valid() {
+    let c = load(Path::new(concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/config/shopkeep.toml"
+    )));
+    assert!(c.is_ok(), "{}", c.unwrap_err());
+}

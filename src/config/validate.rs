@@ -1,0 +1,632 @@
+//! Stage two of loading the configuration: judge the parsed values and build
+//! the validated `Config`. Collects every problem (not just the first), each
+//! with its key path and line.
+//!
+//! Owns the meaning of each setting. Touches the filesystem only to check
+//! that named template files exist.
+
+use std::collections::HashSet;
+use std::path::{Path, PathBuf};
+
+use chrono::{Duration, NaiveTime};
+
+use super::locate::SourceMap;
+use super::raw::*;
+use super::{ConfigError, ConfigErrors};
+use crate::core::catalogue::{Catalogue, Category as CoreCategory};
+use crate::core::detect::{Detector, DetectorSettings};
+use crate::core::policy::{Limits, Mode, Policy, QuietHours, TemplateNames};
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct Brand {
+    pub name: String,
+    pub aliases: Vec<String>,
+    pub competitors: Vec<String>,
+    pub staff_hours: Option<String>,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct DiscordSettings {
+    pub watched_channels: Vec<String>,
+    pub staff_channel: String,
+    pub staff_role: String,
+    pub api_base: Option<String>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum RelayAs {
+    DisplayName,
+    Anonymous,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct HandoffSettings {
+    pub phrases: Vec<String>,
+    pub note_prefix: String,
+    pub relay_as: RelayAs,
+    pub unclaimed_alert: Duration,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct Compliance {
+    pub max_length: usize,
+    pub disclosure: Option<String>,
+    pub default_banned_phrases: bool,
+    pub banned_phrases: Vec<String>,
+    pub allowed_domains: Vec<String>,
+    pub forbid_competitor_names: bool,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct Category {
+    pub id: String,
+    pub name: String,
+    pub keywords: Vec<String>,
+    pub link: String,
+    pub template: String,
+    pub disclaimer: Option<String>,
+    pub prices_allowed: bool,
+    pub handoff_only: bool,
+}
+
+/// A validated configuration.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Config {
+    pub path: PathBuf,
+    pub brand: Brand,
+    pub mode: Mode,
+    pub discord: DiscordSettings,
+    pub reply_at: f32,
+    pub review_at: Option<f32>,
+    pub review_to_staff: bool,
+    pub reply_to_intent: bool,
+    pub limits: Limits,
+    pub stop_words: Vec<String>,
+    pub start_words: Vec<String>,
+    pub optout_reaction: String,
+    pub handoff: HandoffSettings,
+    pub compliance: Compliance,
+    /// The templates directory, resolved against the config file's folder.
+    pub templates_dir: PathBuf,
+    pub templates: TemplateNames,
+    /// The SQLite file, relative to the working directory unless absolute.
+    pub storage_path: String,
+    pub catalogue: Vec<Category>,
+}
+
+impl Config {
+    /// The brand's own names: its name and every alias/handle.
+    pub fn brand_names(&self) -> Vec<String> {
+        let mut names = vec![self.brand.name.clone()];
+        names.extend(self.brand.aliases.iter().cloned());
+        names
+    }
+
+    pub fn detector_settings(&self) -> DetectorSettings {
+        DetectorSettings {
+            reply_at: self.reply_at,
+            review_at: self.review_at,
+            brand_names: self.brand_names(),
+            competitors: self.brand.competitors.clone(),
+        }
+    }
+
+    /// The core's policy for this configuration.
+    pub fn policy(&self) -> Policy {
+        let categories = self
+            .catalogue
+            .iter()
+            .map(|c| CoreCategory {
+                id: c.id.clone(),
+                name: c.name.clone(),
+                keywords: c.keywords.clone(),
+                link: c.link.clone(),
+                template: c.template.clone(),
+                handoff_only: c.handoff_only,
+            })
+            .collect();
+        Policy {
+            mode: self.mode,
+            watched_channels: self.discord.watched_channels.clone(),
+            detector: Detector::new(self.detector_settings()),
+            catalogue: Catalogue::new(categories),
+            limits: self.limits.clone(),
+            stop_words: self.stop_words.clone(),
+            start_words: self.start_words.clone(),
+            handoff_phrases: self.handoff.phrases.clone(),
+            templates: self.templates.clone(),
+            review_to_staff: self.review_to_staff,
+            reply_to_intent: self.reply_to_intent,
+        }
+    }
+}
+
+/// Collects errors while validating.
+struct Check<'a> {
+    file: &'a Path,
+    map: &'a SourceMap,
+    errors: Vec<ConfigError>,
+}
+
+impl Check<'_> {
+    fn error(&mut self, key: &str, message: impl Into<String>) {
+        self.errors.push(ConfigError {
+            file: self.file.to_path_buf(),
+            key: Some(key.to_string()),
+            line: self.map.line_of(key),
+            column: None,
+            message: message.into(),
+        });
+    }
+
+    fn quota(&mut self, key: &str, value: i64) -> u32 {
+        if value < 1 {
+            self.error(
+                key,
+                format!("must be a whole number of at least 1 (got {value}); to stop replies use mode = \"shadow\""),
+            );
+            return 1;
+        }
+        u32::try_from(value).unwrap_or(u32::MAX)
+    }
+
+    fn duration(&mut self, key: &str, text: &str) -> Duration {
+        match parse_duration(text) {
+            Ok(d) if d > Duration::zero() => d,
+            Ok(_) => {
+                self.error(key, "must be longer than zero");
+                Duration::seconds(1)
+            }
+            Err(msg) => {
+                self.error(key, msg);
+                Duration::seconds(1)
+            }
+        }
+    }
+
+    fn non_empty(&mut self, key: &str, value: &str) {
+        if value.trim().is_empty() {
+            self.error(key, "must not be empty");
+        }
+    }
+
+    fn template(&mut self, key: &str, dir: &Path, name: &str) {
+        if name.trim().is_empty() {
+            self.error(key, "must name a template");
+            return;
+        }
+        let file = dir.join(format!("{name}.hbs"));
+        if !file.is_file() {
+            self.error(
+                key,
+                format!(
+                    "template `{name}` does not exist (expected {})",
+                    file.display()
+                ),
+            );
+        }
+    }
+}
+
+/// Parse `90s`, `15m`, `24h`, `7d` or combinations such as `1h30m`.
+pub fn parse_duration(text: &str) -> Result<Duration, String> {
+    let t = text.trim();
+    if t.is_empty() {
+        return Err("is empty; expected a duration such as \"15m\" or \"24h\"".into());
+    }
+    let mut total = Duration::zero();
+    let mut number = String::new();
+    for c in t.chars() {
+        if c.is_ascii_digit() {
+            number.push(c);
+            continue;
+        }
+        let n: i64 = number
+            .parse()
+            .map_err(|_| format!("`{t}` is not a duration such as \"15m\" or \"24h\""))?;
+        number.clear();
+        total += match c {
+            's' => Duration::seconds(n),
+            'm' => Duration::minutes(n),
+            'h' => Duration::hours(n),
+            'd' => Duration::days(n),
+            _ => return Err(format!("`{t}` has unknown unit `{c}`; use s, m, h or d")),
+        };
+    }
+    if !number.is_empty() {
+        return Err(format!("`{t}` lacks a unit; write e.g. \"{number}m\""));
+    }
+    Ok(total)
+}
+
+fn parse_time(text: &str) -> Option<NaiveTime> {
+    NaiveTime::parse_from_str(text.trim(), "%H:%M").ok()
+}
+
+fn is_http_url(s: &str) -> bool {
+    let rest = s
+        .strip_prefix("https://")
+        .or_else(|| s.strip_prefix("http://"));
+    rest.is_some_and(|r| !r.is_empty() && !r.starts_with('/') && !r.contains(' '))
+}
+
+/// The host of an http(s) URL, lower-cased.
+pub fn url_host(s: &str) -> Option<String> {
+    let rest = s
+        .strip_prefix("https://")
+        .or_else(|| s.strip_prefix("http://"))?;
+    let host = rest.split(['/', '?', '#']).next()?;
+    let host = host.rsplit('@').next()?.split(':').next()?;
+    Some(host.to_ascii_lowercase())
+}
+
+fn host_allowed(host: &str, domains: &[String]) -> bool {
+    domains.iter().any(|d| {
+        let d = d.trim().trim_start_matches("*.").to_ascii_lowercase();
+        host == d || host.ends_with(&format!(".{d}"))
+    })
+}
+
+pub(super) fn validate(
+    path: &Path,
+    map: &SourceMap,
+    raw: RawConfig,
+) -> Result<Config, ConfigErrors> {
+    let mut c = Check {
+        file: path,
+        map,
+        errors: Vec::new(),
+    };
+    let base = path.parent().unwrap_or(Path::new("."));
+
+    c.non_empty("brand.name", &raw.brand.name);
+    let mode = match raw.bot.mode.as_str() {
+        "live" => Mode::Live,
+        "shadow" => Mode::Shadow,
+        other => {
+            c.error(
+                "bot.mode",
+                format!("must be \"live\" or \"shadow\" (got \"{other}\")"),
+            );
+            Mode::Shadow
+        }
+    };
+
+    let discord = validate_discord(&mut c, raw.discord);
+    let (reply_at, review_at) = validate_detector(&mut c, &raw.detector);
+    let limits = validate_limits(&mut c, &raw.limits);
+
+    if raw.optout.stop_words.iter().all(|w| w.trim().is_empty()) {
+        c.error(
+            "optout.stop_words",
+            "must list at least one phrase; people must be able to opt out",
+        );
+    }
+    let handoff = validate_handoff(&mut c, raw.handoff);
+    let compliance = validate_compliance(&mut c, raw.compliance);
+
+    let templates_dir = base.join(&raw.templates.dir);
+    if !templates_dir.is_dir() {
+        c.error(
+            "templates.dir",
+            format!(
+                "directory {} does not exist (relative paths start at the config file's folder)",
+                templates_dir.display()
+            ),
+        );
+    }
+    let t = &raw.templates;
+    let templates = TemplateNames {
+        solicitation: t.solicitation.clone(),
+        multi_brand: t.multi_brand.clone(),
+        intent: t.intent.clone(),
+        handoff_public: t.handoff_public.clone(),
+        handoff_dm: t.handoff_dm.clone(),
+        opt_out: t.opt_out.clone(),
+        opt_in: t.opt_in.clone(),
+        staff_notice: t.staff_notice.clone(),
+    };
+    if templates_dir.is_dir() {
+        for (key, name) in [
+            ("templates.solicitation", &templates.solicitation),
+            ("templates.multi_brand", &templates.multi_brand),
+            ("templates.intent", &templates.intent),
+            ("templates.handoff_public", &templates.handoff_public),
+            ("templates.handoff_dm", &templates.handoff_dm),
+            ("templates.opt_out", &templates.opt_out),
+            ("templates.opt_in", &templates.opt_in),
+            ("templates.staff_notice", &templates.staff_notice),
+        ] {
+            c.template(key, &templates_dir, name);
+        }
+    }
+
+    c.non_empty("storage.path", &raw.storage.path);
+    let catalogue = validate_catalogue(
+        &mut c,
+        raw.catalogue,
+        &templates,
+        &templates_dir,
+        &compliance,
+    );
+
+    if !c.errors.is_empty() {
+        return Err(ConfigErrors(c.errors));
+    }
+    Ok(Config {
+        path: path.to_path_buf(),
+        brand: Brand {
+            name: raw.brand.name.trim().to_string(),
+            aliases: raw.brand.aliases,
+            competitors: raw.brand.competitors,
+            staff_hours: raw.brand.staff_hours,
+        },
+        mode,
+        discord,
+        reply_at,
+        review_at,
+        review_to_staff: raw.detector.review_to_staff,
+        reply_to_intent: raw.detector.reply_to_intent,
+        limits,
+        stop_words: raw.optout.stop_words,
+        start_words: raw.optout.start_words,
+        optout_reaction: raw.optout.reaction,
+        handoff,
+        compliance,
+        templates_dir,
+        templates,
+        storage_path: raw.storage.path,
+        catalogue,
+    })
+}
+
+fn validate_discord(c: &mut Check<'_>, d: RawDiscord) -> DiscordSettings {
+    if d.watched_channels.is_empty() {
+        c.error(
+            "discord.watched_channels",
+            "lists no channel; the bot would never answer anyone",
+        );
+    }
+    let mut seen = HashSet::new();
+    for (i, ch) in d.watched_channels.iter().enumerate() {
+        let key = format!("discord.watched_channels[{i}]");
+        if ch.trim().is_empty() {
+            c.error(&key, "channel name or id must not be empty");
+        } else if !seen.insert(ch.trim().to_lowercase()) {
+            c.error(&key, format!("channel `{ch}` is listed twice"));
+        }
+    }
+    c.non_empty("discord.staff_channel", &d.staff_channel);
+    c.non_empty("discord.staff_role", &d.staff_role);
+    if let Some(base) = &d.api_base {
+        if !is_http_url(base) {
+            c.error(
+                "discord.api_base",
+                format!("`{base}` is not an http:// or https:// URL"),
+            );
+        }
+    }
+    DiscordSettings {
+        watched_channels: d
+            .watched_channels
+            .iter()
+            .map(|s| s.trim().to_string())
+            .collect(),
+        staff_channel: d.staff_channel,
+        staff_role: d.staff_role,
+        api_base: d.api_base,
+    }
+}
+
+fn validate_detector(c: &mut Check<'_>, d: &RawDetector) -> (f32, Option<f32>) {
+    if !(d.reply_at > 0.0 && d.reply_at <= 1.0) {
+        c.error(
+            "detector.reply_at",
+            format!("must be above 0 and at most 1 (got {})", d.reply_at),
+        );
+    }
+    if let Some(r) = d.review_at {
+        if !(0.0..d.reply_at).contains(&r) {
+            c.error(
+                "detector.review_at",
+                format!(
+                    "must be at least 0 and below reply_at = {} (got {r})",
+                    d.reply_at
+                ),
+            );
+        }
+    }
+    if d.review_to_staff && d.review_at.is_none() {
+        c.error(
+            "detector.review_to_staff",
+            "needs detector.review_at to define the review band",
+        );
+    }
+    (d.reply_at as f32, d.review_at.map(|r| r as f32))
+}
+
+fn validate_limits(c: &mut Check<'_>, l: &RawLimits) -> Limits {
+    let quiet_hours = l.quiet_hours.as_ref().and_then(|q| {
+        let tz = q.timezone.parse::<chrono_tz::Tz>().ok();
+        if tz.is_none() {
+            c.error(
+                "limits.quiet_hours.timezone",
+                format!(
+                    "`{}` is not an IANA time zone such as \"Europe/London\"",
+                    q.timezone
+                ),
+            );
+        }
+        let start = parse_time(&q.start);
+        if start.is_none() {
+            c.error(
+                "limits.quiet_hours.start",
+                format!("`{}` is not a time such as \"22:00\"", q.start),
+            );
+        }
+        let end = parse_time(&q.end);
+        if end.is_none() {
+            c.error(
+                "limits.quiet_hours.end",
+                format!("`{}` is not a time such as \"07:00\"", q.end),
+            );
+        }
+        Some(QuietHours {
+            timezone: tz?,
+            start: start?,
+            end: end?,
+        })
+    });
+    Limits {
+        window: c.duration("limits.window", &l.window),
+        per_bot: c.quota("limits.per_bot", l.per_bot),
+        per_server: c.quota("limits.per_server", l.per_server),
+        per_channel: c.quota("limits.per_channel", l.per_channel),
+        per_thread: c.quota("limits.per_thread", l.per_thread),
+        user_cooldown: c.duration("limits.user_cooldown", &l.user_cooldown),
+        stale_after: c.duration("limits.stale_after", &l.stale_after),
+        quiet_hours,
+        per_user_per_minute: c.quota("limits.per_user_per_minute", l.per_user_per_minute),
+    }
+}
+
+fn validate_handoff(c: &mut Check<'_>, h: RawHandoff) -> HandoffSettings {
+    let relay_as = match h.relay_as.as_str() {
+        "display_name" => RelayAs::DisplayName,
+        "anonymous" => RelayAs::Anonymous,
+        other => {
+            c.error(
+                "handoff.relay_as",
+                format!("must be \"display_name\" or \"anonymous\" (got \"{other}\")"),
+            );
+            RelayAs::DisplayName
+        }
+    };
+    c.non_empty("handoff.note_prefix", &h.note_prefix);
+    HandoffSettings {
+        unclaimed_alert: c.duration("handoff.unclaimed_alert", &h.unclaimed_alert),
+        phrases: h.phrases,
+        note_prefix: h.note_prefix,
+        relay_as,
+    }
+}
+
+fn validate_compliance(c: &mut Check<'_>, r: RawCompliance) -> Compliance {
+    if !(1..=2000).contains(&r.max_length) {
+        c.error(
+            "compliance.max_length",
+            format!(
+                "must be between 1 and 2000, Discord's limit (got {})",
+                r.max_length
+            ),
+        );
+    }
+    for (i, d) in r.allowed_domains.iter().enumerate() {
+        if d.trim().is_empty() || d.contains('/') || d.contains(' ') {
+            c.error(
+                &format!("compliance.allowed_domains[{i}]"),
+                format!("`{d}` is not a bare domain such as \"example.com\""),
+            );
+        }
+    }
+    Compliance {
+        max_length: r.max_length.clamp(1, 2000) as usize,
+        disclosure: r.disclosure.filter(|d| !d.trim().is_empty()),
+        default_banned_phrases: r.default_banned_phrases,
+        banned_phrases: r.banned_phrases,
+        allowed_domains: r.allowed_domains,
+        forbid_competitor_names: r.forbid_competitor_names,
+    }
+}
+
+fn validate_catalogue(
+    c: &mut Check<'_>,
+    raw: Vec<RawCategory>,
+    names: &TemplateNames,
+    dir: &Path,
+    compliance: &Compliance,
+) -> Vec<Category> {
+    if raw.is_empty() {
+        c.error(
+            "catalogue",
+            "lists no category; add at least one [[catalogue]] entry",
+        );
+    }
+    let mut ids = HashSet::new();
+    let mut out = Vec::new();
+    for (i, cat) in raw.into_iter().enumerate() {
+        let key = |k: &str| format!("catalogue[{i}].{k}");
+        if cat.id.trim().is_empty() {
+            c.error(&key("id"), "must not be empty");
+        } else if !ids.insert(cat.id.clone()) {
+            c.error(
+                &key("id"),
+                format!("category `{}` is defined twice", cat.id),
+            );
+        }
+        if cat.keywords.iter().all(|k| k.trim().is_empty()) {
+            c.error(&key("keywords"), "must list at least one keyword");
+        }
+        match url_host(&cat.link) {
+            Some(host) if is_http_url(&cat.link) => {
+                if !compliance.allowed_domains.is_empty()
+                    && !host_allowed(&host, &compliance.allowed_domains)
+                {
+                    c.error(
+                        &key("link"),
+                        format!("host `{host}` is not in compliance.allowed_domains"),
+                    );
+                }
+            }
+            _ => c.error(
+                &key("link"),
+                format!("`{}` is not an http:// or https:// URL", cat.link),
+            ),
+        }
+        let template = cat
+            .template
+            .clone()
+            .unwrap_or_else(|| names.solicitation.clone());
+        if cat.template.is_some() && dir.is_dir() {
+            c.template(&key("template"), dir, &template);
+        }
+        out.push(Category {
+            name: cat
+                .name
+                .clone()
+                .unwrap_or_else(|| cat.id.replace(['-', '_'], " ")),
+            id: cat.id,
+            keywords: cat.keywords,
+            link: cat.link,
+            template,
+            disclaimer: cat.disclaimer.filter(|d| !d.trim().is_empty()),
+            prices_allowed: cat.prices_allowed,
+            handoff_only: cat.handoff_only,
+        });
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn durations_accept_units_and_combinations() {
+        assert_eq!(parse_duration("90s").unwrap(), Duration::seconds(90));
+        assert_eq!(parse_duration("1h30m").unwrap(), Duration::minutes(90));
+        assert_eq!(parse_duration("7d").unwrap(), Duration::days(7));
+        assert!(parse_duration("10").unwrap_err().contains("lacks a unit"));
+        assert!(parse_duration("5w").unwrap_err().contains("unknown unit"));
+    }
+
+    #[test]
+    fn hosts_are_extracted_and_subdomains_allowed() {
+        assert_eq!(
+            url_host("https://shop.oak.example/x?y").as_deref(),
+            Some("shop.oak.example")
+        );
+        assert!(host_allowed("shop.oak.example", &["oak.example".into()]));
+        assert!(!host_allowed("evil-oak.example", &["oak.example".into()]));
+    }
+}

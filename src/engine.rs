@@ -1,0 +1,172 @@
+//! The engine: the imperative shell around the pure core. For each inbound
+//! message it asks the core what to do, writes the decision's effects and
+//! audit record to the store (before anything is reported or sent), folds
+//! the effects into the in-memory state, and hands the actions back to the
+//! caller — `replay` prints them, the Discord adapter posts them.
+//!
+//! Owns ordering and durability. Must not contain product rules (those are
+//! in `core`) nor platform code (that is in `discord`).
+
+use std::sync::Arc;
+
+use chrono::Duration;
+
+use crate::core::decide::{decide_paced, Decision};
+use crate::core::flood::FloodGuard;
+use crate::core::model::{ActionKind, Inbound, Reason, Timestamp};
+use crate::core::policy::{Mode, Policy};
+use crate::core::replies::Replies;
+use crate::core::state::State;
+use crate::store::{AuditRecord, Delivery, Store};
+
+/// How long decided message ids are remembered (idempotency horizon).
+pub const KEEP_DECIDED: Duration = Duration::days(7);
+
+/// How often (in messages) the in-memory state is pruned.
+const PRUNE_EVERY: u64 = 4096;
+
+/// Where messages come from; recorded in the audit trail.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Source {
+    /// Real traffic from Discord.
+    Live,
+    /// A transcript run offline: nothing is posted anywhere.
+    Replay,
+}
+
+impl Source {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Source::Live => "live",
+            Source::Replay => "replay",
+        }
+    }
+}
+
+/// The outcome of handling one message.
+#[derive(Debug, Clone)]
+pub struct Handled {
+    pub decision: Decision,
+    /// The audit record written for it, if the decision was auditable.
+    pub audit_id: Option<i64>,
+}
+
+/// Shared, swappable reply renderer (hot reload swaps what is behind it).
+pub type SharedReplies = Arc<dyn Replies + Send + Sync>;
+
+pub struct Engine {
+    policy: Policy,
+    state: State,
+    store: Store,
+    replies: SharedReplies,
+    source: Source,
+    flood: FloodGuard,
+    handled: u64,
+}
+
+impl Engine {
+    /// Start an engine over `store`, rebuilding the state it remembers.
+    pub async fn start(
+        policy: Policy,
+        replies: SharedReplies,
+        store: Store,
+        source: Source,
+    ) -> anyhow::Result<Engine> {
+        let state = store
+            .load_state(
+                KEEP_DECIDED,
+                policy.limits.window,
+                policy.limits.user_cooldown,
+            )
+            .await?;
+        Ok(Engine {
+            flood: FloodGuard::new(policy.limits.per_user_per_minute),
+            policy,
+            state,
+            store,
+            replies,
+            source,
+            handled: 0,
+        })
+    }
+
+    pub fn policy(&self) -> &Policy {
+        &self.policy
+    }
+
+    pub fn state(&self) -> &State {
+        &self.state
+    }
+
+    pub fn store(&self) -> &Store {
+        &self.store
+    }
+
+    /// Decide about one message at `now`, and make the decision durable.
+    pub async fn handle(&mut self, msg: &Inbound, now: Timestamp) -> anyhow::Result<Handled> {
+        let decision = decide_paced(
+            msg,
+            now,
+            &mut self.flood,
+            &self.state,
+            &self.policy,
+            self.replies.as_ref(),
+        );
+        let audit = decision.is_auditable().then(|| {
+            let mode = match self.policy.mode {
+                Mode::Live => "live",
+                Mode::Shadow => "shadow",
+            };
+            AuditRecord::from_decision(
+                msg,
+                &decision,
+                self.source.as_str(),
+                mode,
+                self.initial_delivery(&decision),
+            )
+        });
+        let audit_id = if decision.effects.is_empty() && audit.is_none() {
+            None
+        } else {
+            self.store.record(&decision.effects, audit.as_ref()).await?
+        };
+        for effect in &decision.effects {
+            self.state.apply(effect);
+        }
+        self.handled += 1;
+        if self.handled % PRUNE_EVERY == 0 {
+            let l = &self.policy.limits;
+            self.state
+                .prune(now, l.window, l.user_cooldown, KEEP_DECIDED);
+        }
+        Ok(Handled { decision, audit_id })
+    }
+
+    /// Record what happened when the caller carried out a decision's actions.
+    pub async fn delivered(
+        &self,
+        audit_id: i64,
+        delivery: Delivery,
+        at: Timestamp,
+    ) -> anyhow::Result<()> {
+        self.store.set_delivery(audit_id, delivery, at).await
+    }
+
+    fn initial_delivery(&self, d: &Decision) -> Delivery {
+        let has_text = d
+            .actions
+            .iter()
+            .any(|a| !matches!(a, crate::core::model::Action::OpenHandoff { .. }));
+        match (&d.reason, self.source) {
+            (Reason::ShadowMode, _) => Delivery::Shadow,
+            _ if !has_text => Delivery::NotSent,
+            (_, Source::Replay) => Delivery::Replayed,
+            _ if d.action == ActionKind::None => Delivery::NotSent,
+            _ => Delivery::Pending,
+        }
+    }
+}
+
+#[cfg(test)]
+#[path = "engine_tests.rs"]
+mod tests;

@@ -1,0 +1,144 @@
+//! Engine tests over a real SQLite store with simulated time: floods,
+//! restarts and duplicate events.
+
+use std::sync::Arc;
+
+use chrono::Duration;
+
+use super::*;
+use crate::core::model::{ActionKind, Limit, Reason};
+use crate::core::testing::{msg, policy, t0, FakeReplies, ASK};
+use crate::store::AuditFilter;
+
+async fn engine(store: &Store) -> Engine {
+    Engine::start(policy(), Arc::new(FakeReplies), store.clone(), Source::Live)
+        .await
+        .unwrap()
+}
+
+/// 10,000 solicitations from 1,000 users in one channel over one hour.
+fn flood() -> Vec<Inbound> {
+    (0..10_000)
+        .map(|i| {
+            let mut m = msg(
+                &format!("f{i}"),
+                &format!("user{}", i % 1000),
+                "general",
+                ASK,
+            );
+            m.at = t0() + Duration::milliseconds(i * 360);
+            m
+        })
+        .collect()
+}
+
+#[tokio::test]
+async fn a_flood_produces_exactly_the_channel_quota_of_replies() {
+    let store = Store::open(":memory:").await.unwrap();
+    let mut e = engine(&store).await;
+    let mut replies = 0;
+    for m in flood() {
+        if e.handle(&m, m.at).await.unwrap().decision.action == ActionKind::Reply {
+            replies += 1;
+        }
+    }
+    assert_eq!(replies, e.policy().limits.per_channel as usize);
+}
+
+#[tokio::test]
+async fn a_restart_mid_flood_neither_forgets_limits_nor_answers_twice() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("state.db");
+    let path = path.to_str().unwrap();
+    let messages = flood();
+    let mut replies = 0;
+    let (first, second) = messages.split_at(5_000);
+    let store = Store::open(path).await.unwrap();
+    let mut e = engine(&store).await;
+    for m in first {
+        replies +=
+            usize::from(e.handle(m, m.at).await.unwrap().decision.action == ActionKind::Reply);
+    }
+    drop(e);
+    store.close().await;
+
+    let store = Store::open(path).await.unwrap();
+    let mut e = engine(&store).await;
+    // The gateway replays the last message before the restart, then the flood goes on.
+    let replayed = first.last().unwrap();
+    let again = e.handle(replayed, replayed.at).await.unwrap().decision;
+    assert_eq!(again.reason, Reason::AlreadyDecided);
+    for m in second {
+        replies +=
+            usize::from(e.handle(m, m.at).await.unwrap().decision.action == ActionKind::Reply);
+    }
+    assert_eq!(replies, 6);
+}
+
+#[tokio::test]
+async fn a_user_answered_before_a_restart_is_still_on_cooldown_after_it() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("state.db");
+    let path = path.to_str().unwrap();
+    let store = Store::open(path).await.unwrap();
+    let mut e = engine(&store).await;
+    let first = msg("m1", "alice", "general", ASK);
+    assert_eq!(
+        e.handle(&first, t0()).await.unwrap().decision.action,
+        ActionKind::Reply
+    );
+    drop(e);
+    store.close().await;
+
+    let store = Store::open(path).await.unwrap();
+    let mut e = engine(&store).await;
+    let later = msg("m2", "alice", "deals", ASK);
+    let d = e
+        .handle(&later, t0() + Duration::hours(2))
+        .await
+        .unwrap()
+        .decision;
+    assert_eq!(
+        d.reason,
+        Reason::Held {
+            limit: Limit::UserCooldown
+        }
+    );
+}
+
+#[tokio::test]
+async fn every_reply_and_held_back_reply_has_an_audit_record_with_its_text() {
+    let store = Store::open(":memory:").await.unwrap();
+    let mut e = engine(&store).await;
+    e.handle(&msg("m1", "alice", "general", ASK), t0())
+        .await
+        .unwrap();
+    e.handle(&msg("m2", "alice", "general", ASK), t0())
+        .await
+        .unwrap();
+    e.handle(&msg("m3", "bob", "general", "lovely weather today"), t0())
+        .await
+        .unwrap();
+    let records = store.audit(&AuditFilter::default()).await.unwrap();
+    assert_eq!(records.len(), 2, "the silent chat message is not audited");
+    assert_eq!(records[0].message_id, "m1");
+    assert_eq!(records[0].text.as_deref(), Some("solicitation#0 to alice"));
+    assert_eq!(records[0].delivery, "pending");
+    assert_eq!(records[0].compliance, "pass");
+    assert_eq!(records[1].held_by.as_deref(), Some("user_cooldown"));
+}
+
+#[tokio::test]
+async fn delivery_status_is_recorded_after_the_fact() {
+    let store = Store::open(":memory:").await.unwrap();
+    let mut e = engine(&store).await;
+    let handled = e
+        .handle(&msg("m1", "alice", "general", ASK), t0())
+        .await
+        .unwrap();
+    e.delivered(handled.audit_id.unwrap(), Delivery::Sent, t0())
+        .await
+        .unwrap();
+    let records = store.audit(&AuditFilter::default()).await.unwrap();
+    assert_eq!(records[0].delivery, "sent");
+}

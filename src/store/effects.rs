@@ -1,0 +1,195 @@
+//! Writing a decision's effects (and its audit record) in one transaction,
+//! and rebuilding the core's `State` from what was written.
+//!
+//! Owns the mapping between `core::state::Effect` and rows.
+
+use anyhow::Context;
+use chrono::Duration;
+use sqlx::{Row, Sqlite, Transaction};
+
+use super::audit::{insert_audit, AuditRecord};
+use super::{from_millis, millis, Store};
+use crate::core::state::{Effect, State};
+
+impl Store {
+    /// Persist a decision's effects and, if given, its audit record,
+    /// atomically. Returns the audit record's id.
+    pub async fn record(
+        &self,
+        effects: &[Effect],
+        audit: Option<&AuditRecord>,
+    ) -> anyhow::Result<Option<i64>> {
+        let mut tx = self
+            .pool()
+            .begin()
+            .await
+            .context("cannot start a store transaction")?;
+        for effect in effects {
+            write_effect(&mut tx, effect).await?;
+        }
+        let id = match audit {
+            Some(record) => Some(insert_audit(&mut tx, record).await?),
+            None => None,
+        };
+        tx.commit()
+            .await
+            .context("cannot commit a decision to the store")?;
+        Ok(id)
+    }
+
+    /// Rebuild the core's state. Keeps what can still matter relative to the
+    /// newest record: decided ids for `keep_decided`, reply counts for the
+    /// longer of the window and the cooldown; opt-outs, open tickets and
+    /// staff threads in full.
+    pub async fn load_state(
+        &self,
+        keep_decided: Duration,
+        window: Duration,
+        cooldown: Duration,
+    ) -> anyhow::Result<State> {
+        let pool = self.pool();
+        let mut state = State::new();
+        let newest: Option<i64> = sqlx::query_scalar("SELECT MAX(at) FROM decided")
+            .fetch_one(pool)
+            .await
+            .context("cannot read the store")?;
+        let Some(newest) = newest else {
+            return self.load_people(state).await;
+        };
+        let since = newest - keep_decided.num_milliseconds();
+        for row in sqlx::query("SELECT message_id, at FROM decided WHERE at >= ?")
+            .bind(since)
+            .fetch_all(pool)
+            .await?
+        {
+            state.apply(&Effect::MarkDecided {
+                message_id: row.get(0),
+                at: from_millis(row.get(1)),
+            });
+        }
+        let span = window.max(cooldown).num_milliseconds();
+        for row in
+            sqlx::query("SELECT user_id, scopes, at FROM reply_counts WHERE at >= ? ORDER BY id")
+                .bind(newest - span)
+                .fetch_all(pool)
+                .await?
+        {
+            let scopes: String = row.get(1);
+            state.apply(&Effect::CountReply {
+                user: row.get(0),
+                scopes: scopes
+                    .split('\n')
+                    .filter(|s| !s.is_empty())
+                    .map(String::from)
+                    .collect(),
+                at: from_millis(row.get(2)),
+            });
+        }
+        self.load_people(state).await
+    }
+
+    async fn load_people(&self, mut state: State) -> anyhow::Result<State> {
+        let pool = self.pool();
+        for row in sqlx::query("SELECT user_id, at FROM opt_outs")
+            .fetch_all(pool)
+            .await?
+        {
+            state.apply(&Effect::OptOut {
+                user: row.get(0),
+                at: from_millis(row.get(1)),
+            });
+        }
+        for row in sqlx::query("SELECT DISTINCT user_id FROM tickets WHERE status = 'open'")
+            .fetch_all(pool)
+            .await?
+        {
+            state.mark_ticket_open(row.get::<String, _>(0));
+        }
+        for row in sqlx::query("SELECT thread_id FROM staff_threads")
+            .fetch_all(pool)
+            .await?
+        {
+            state.apply(&Effect::StaffActive { thread: row.get(0) });
+        }
+        for row in sqlx::query("SELECT conversation, template, variant FROM variants")
+            .fetch_all(pool)
+            .await?
+        {
+            let variant: i64 = row.get(2);
+            state.apply(&Effect::Variant {
+                conversation: row.get(0),
+                template: row.get(1),
+                variant: variant as usize,
+            });
+        }
+        Ok(state)
+    }
+
+    /// Whether a message id was decided (survives restarts; used by adapters
+    /// as a last guard against duplicated gateway events).
+    pub async fn was_decided(&self, message_id: &str) -> anyhow::Result<bool> {
+        let n: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM decided WHERE message_id = ?")
+            .bind(message_id)
+            .fetch_one(self.pool())
+            .await?;
+        Ok(n > 0)
+    }
+}
+
+async fn write_effect(tx: &mut Transaction<'_, Sqlite>, effect: &Effect) -> anyhow::Result<()> {
+    let q = match effect {
+        Effect::MarkDecided { message_id, at } => {
+            sqlx::query("INSERT INTO decided (message_id, at) VALUES (?, ?) ON CONFLICT (message_id) DO NOTHING")
+                .bind(message_id)
+                .bind(millis(*at))
+        }
+        Effect::CountReply { user, scopes, at } => {
+            sqlx::query("INSERT INTO reply_counts (user_id, scopes, at) VALUES (?, ?, ?)")
+                .bind(user)
+                .bind(scopes.join("\n"))
+                .bind(millis(*at))
+        }
+        Effect::OptOut { user, at } => sqlx::query(
+            "INSERT INTO opt_outs (user_id, at) VALUES (?, ?) ON CONFLICT (user_id) DO UPDATE SET at = excluded.at",
+        )
+        .bind(user)
+        .bind(millis(*at)),
+        Effect::OptIn { user, .. } => sqlx::query("DELETE FROM opt_outs WHERE user_id = ?").bind(user),
+        Effect::OpenTicket {
+            user,
+            user_name,
+            trigger,
+            message_id,
+            at,
+        } => sqlx::query(
+            "INSERT INTO tickets (user_id, user_name, status, trigger, message_id, opened_at) \
+             SELECT ?, ?, 'open', ?, ?, ? \
+             WHERE NOT EXISTS (SELECT 1 FROM tickets WHERE user_id = ? AND status = 'open')",
+        )
+        .bind(user)
+        .bind(user_name)
+        .bind(trigger.describe())
+        .bind(message_id)
+        .bind(millis(*at))
+        .bind(user),
+        Effect::StaffActive { thread } => {
+            sqlx::query("INSERT INTO staff_threads (thread_id) VALUES (?) ON CONFLICT (thread_id) DO NOTHING")
+                .bind(thread)
+        }
+        Effect::Variant {
+            conversation,
+            template,
+            variant,
+        } => sqlx::query(
+            "INSERT INTO variants (conversation, template, variant) VALUES (?, ?, ?) \
+             ON CONFLICT (conversation, template) DO UPDATE SET variant = excluded.variant",
+        )
+        .bind(conversation)
+        .bind(template)
+        .bind(*variant as i64),
+    };
+    q.execute(&mut **tx)
+        .await
+        .with_context(|| format!("cannot store effect {effect:?}"))?;
+    Ok(())
+}
