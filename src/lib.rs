@@ -10,16 +10,26 @@
 //!   core's `Policy`.
 //! - [`store`] — SQLite persistence (decisions, audit, opt-outs, cooldowns).
 //! - [`engine`] — the shell: message → core → store → actions.
-//! - [`discord`] — the serenity adapter: events in, actions out, `run`.
+//! - [`discord`] — the only serenity/poise importer: translates gateway
+//!   events in and the core's actions out; `run` and the invite URL.
 //! - [`transcript`] — the JSON Lines transcript format `replay` reads.
+//! - [`reply`] — handlebars templates, Discord escaping, compliance checks
+//!   and hot reload; implements the core's `Replies` port.
 //! - [`replay`] — runs a transcript through the engine and reports.
+//! - [`eval`] — measures the detector on a labelled file.
+//! - [`views`] — readable and CSV output of audit records and tickets.
+//! - [`app`] — wiring from config to the reply layer; `preview`.
 //! - [`cli`] — the `shopkeep` subcommands.
 
-pub mod audit_view;
+pub mod app;
+pub mod cli;
 pub mod config;
 pub mod core;
 pub mod discord;
 pub mod engine;
+pub mod eval;
 pub mod replay;
+pub mod reply;
 pub mod store;
 pub mod transcript;
+pub mod views;

@@ -18,6 +18,7 @@ use std::path::{Path, PathBuf};
 pub use locate::SourceMap;
 pub use raw::RawConfig;
 pub use validate::{
+    parse_duration,
     Brand, Category, Compliance, Config, DiscordSettings, HandoffSettings, RelayAs,
 };
 

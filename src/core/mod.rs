@@ -17,5 +17,6 @@ pub mod replies;
 pub mod state;
 #[cfg(test)]
 pub mod testing;
+pub mod tickets;
 
 pub use decide::{decide, decide_paced, Decision};

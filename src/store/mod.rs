@@ -9,6 +9,7 @@
 
 mod audit;
 mod effects;
+mod tickets;
 
 use std::path::Path;
 use std::str::FromStr;
@@ -19,6 +20,7 @@ use sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePoolOptions, S
 use sqlx::SqlitePool;
 
 pub use audit::{place_label, AuditFilter, AuditRecord, Delivery};
+pub use tickets::{TicketFilter, TicketRecord};
 
 use crate::core::model::Timestamp;
 

@@ -3,10 +3,30 @@
 //!
 //! Owns text understanding only. It does not know about channels, limits,
 //! templates or the catalogue (the relevance gate lives in `core::catalogue`).
+//!
+//! How it works: the message is folded and tokenized (`core::normalize`),
+//! words get linguistic classes (`lexicon`), the text is cut into sentences,
+//! and small structural patterns (`frames`) find asks, plans and reasons not
+//! to answer. The best ask is checked for what it asks about (goods or
+//! support), negation, question form and hedges; message-wide evidence
+//! (complaints, promotions, contests, past purchases, several brands tagged)
+//! is added (`score`). The score is `sigmoid(BIAS + sum of cue weights)`, so
+//! the cues are the whole explanation.
 
 use serde::{Deserialize, Serialize};
 
-use super::normalize::normalize;
+mod analyze;
+mod frames;
+mod lexicon;
+mod object;
+mod score;
+mod table;
+#[cfg(test)]
+mod tests;
+
+pub use score::BIAS;
+
+use super::normalize::tokenize;
 
 /// The detector's three outcomes.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
@@ -84,45 +104,13 @@ impl Default for DetectorSettings {
 #[derive(Debug, Clone)]
 pub struct Detector {
     settings: DetectorSettings,
-    brand: Vec<String>,
-    competitors: Vec<(String, String)>,
+    model: analyze::Model,
 }
-
-const ASKS: &[(&str, f32)] = &[
-    ("where can i buy", 0.8),
-    ("where to buy", 0.8),
-    ("recommend", 0.6),
-    ("any deals", 0.8),
-    ("best deal", 0.7),
-    ("looking for", 0.5),
-    ("how much", 0.6),
-    ("which bank", 0.7),
-    ("convince me", 0.7),
-];
-
-const NEGATIVES: &[(&str, f32)] = &[
-    ("bought", -0.7),
-    ("ordered", -0.6),
-    ("broke", -0.6),
-    ("refund", -0.8),
-    ("not looking", -0.9),
-    ("never buying", -0.9),
-    ("just browsing", -0.8),
-];
 
 impl Detector {
     pub fn new(settings: DetectorSettings) -> Self {
-        let brand = settings.brand_names.iter().map(|n| normalize(n)).collect();
-        let competitors = settings
-            .competitors
-            .iter()
-            .map(|n| (normalize(n), n.clone()))
-            .collect();
-        Detector {
-            settings,
-            brand,
-            competitors,
-        }
+        let model = analyze::Model::new(&settings.brand_names, &settings.competitors);
+        Detector { settings, model }
     }
 
     pub fn settings(&self) -> &DetectorSettings {
@@ -131,49 +119,26 @@ impl Detector {
 
     /// Classify one message.
     pub fn detect(&self, text: &str) -> Verdict {
-        let norm = normalize(text);
-        let mut cues = Vec::new();
-        let mut raw = 0.0f32;
-        for (phrase, w) in ASKS.iter().chain(NEGATIVES) {
-            if norm.contains(phrase) {
-                raw += w;
-                cues.push(Cue {
-                    id: format!("phrase.{}", phrase.replace(' ', "_")),
-                    weight: *w,
-                    matched: phrase.to_string(),
-                });
-            }
-        }
-        if norm.contains('?') && raw > 0.0 {
-            raw += 0.2;
-            cues.push(Cue {
-                id: "form.question".into(),
-                weight: 0.2,
-                matched: "?".into(),
-            });
-        }
-        let score = raw.clamp(0.0, 1.0);
-        let mentions_brand = self.brand.iter().any(|b| !b.is_empty() && norm.contains(b));
-        let competitors = self
-            .competitors
-            .iter()
-            .filter(|(n, _)| !n.is_empty() && norm.contains(n.as_str()))
-            .map(|(_, orig)| orig.clone())
-            .collect();
-        let class = if score >= self.settings.reply_at {
+        let tokens = tokenize(text);
+        let analysis = self.model.analyze(&tokens);
+        let outcome = score::score(&analysis);
+        let s = &self.settings;
+        let class = if outcome.score >= s.reply_at {
             Class::Solicitation
+        } else if outcome.intent {
+            Class::Intent
         } else {
             Class::Not
         };
         let review =
-            class != Class::Solicitation && self.settings.review_at.is_some_and(|r| score >= r);
+            class != Class::Solicitation && s.review_at.is_some_and(|r| outcome.score >= r);
         Verdict {
             class,
-            score,
-            cues,
+            score: outcome.score,
+            cues: outcome.cues,
             review,
-            mentions_brand,
-            competitors,
+            mentions_brand: analysis.mentions_brand,
+            competitors: analysis.competitors,
         }
     }
 }

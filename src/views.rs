@@ -1,11 +1,12 @@
-//! Presenting the audit trail: a readable list for people and CSV for
-//! spreadsheets and compliance tools.
+//! Presenting stored records: the audit trail (a readable list for people,
+//! CSV for spreadsheets and compliance tools) and the ticket list.
 //!
 //! Owns formatting only; records come from `store`.
 
 use std::io::{self, Write};
 
-use crate::store::AuditRecord;
+use crate::core::model::Timestamp;
+use crate::store::{AuditRecord, TicketRecord};
 
 const COLUMNS: &[&str] = &[
     "id",
@@ -132,6 +133,56 @@ pub fn write_text(records: &[AuditRecord], out: &mut dyn Write) -> io::Result<()
     writeln!(out, "{} record(s)", records.len())
 }
 
+/// `2h 05m`, `3d 4h`: how long ago, for people.
+pub fn age(from: Timestamp, now: Timestamp) -> String {
+    let mins = (now - from).num_minutes().max(0);
+    match mins {
+        m if m < 60 => format!("{m}m"),
+        m if m < 60 * 24 => format!("{}h {:02}m", m / 60, m % 60),
+        m => format!("{}d {}h", m / (60 * 24), (m / 60) % 24),
+    }
+}
+
+pub fn write_tickets(
+    tickets: &[TicketRecord],
+    now: Timestamp,
+    out: &mut dyn Write,
+) -> io::Result<()> {
+    if tickets.is_empty() {
+        return writeln!(out, "no tickets");
+    }
+    for t in tickets {
+        let when = match t.closed_at {
+            Some(closed) => format!("closed {}", closed.format("%Y-%m-%d %H:%M")),
+            None => format!("open for {}", age(t.opened_at, now)),
+        };
+        writeln!(
+            out,
+            "#{} [{}] {} ({}) opened {} · {} · {}",
+            t.id,
+            t.status,
+            t.user_name,
+            t.user_id,
+            t.opened_at.format("%Y-%m-%d %H:%M"),
+            when,
+            t.trigger
+        )?;
+        let first_reply = t
+            .first_staff_reply_at
+            .map_or("no staff reply yet".to_string(), |at| {
+                format!("first staff reply after {}", age(t.opened_at, at))
+            });
+        writeln!(
+            out,
+            "    owner {} · thread {} · {}",
+            t.claimed_by.as_deref().unwrap_or("unclaimed"),
+            t.thread_id.as_deref().unwrap_or("-"),
+            first_reply
+        )?;
+    }
+    writeln!(out, "{} ticket(s)", tickets.len())
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -142,5 +193,14 @@ mod tests {
         assert_eq!(csv_field("a, b"), "\"a, b\"");
         assert_eq!(csv_field("say \"hi\""), "\"say \"\"hi\"\"\"");
         assert_eq!(csv_field("=HYPERLINK(1)"), "'=HYPERLINK(1)");
+    }
+
+    #[test]
+    fn ages_read_naturally() {
+        use chrono::{Duration, TimeZone, Utc};
+        let t = Utc.with_ymd_and_hms(2026, 11, 23, 9, 0, 0).unwrap();
+        assert_eq!(age(t, t + Duration::minutes(7)), "7m");
+        assert_eq!(age(t, t + Duration::minutes(125)), "2h 05m");
+        assert_eq!(age(t, t + Duration::hours(52)), "2d 4h");
     }
 }

@@ -1,0 +1,233 @@
+//! The `shopkeep` command line: subcommands and their flags (clap), and the
+//! glue that loads the config, opens the store and calls the right module.
+//!
+//! Owns argument parsing and exit codes. Logic lives in the modules it calls.
+
+use std::io::Write;
+use std::path::{Path, PathBuf};
+
+use anyhow::Context;
+use clap::{Parser, Subcommand};
+
+use crate::config::{self, Config};
+use crate::engine::{Engine, Source};
+use crate::store::{AuditFilter, Store, TicketFilter};
+use crate::transcript::TranscriptReader;
+
+#[derive(Debug, Parser)]
+#[command(name = "shopkeep", version, about = "Answers people who ask to be sold to — briefly, compliantly, rarely — and hands the rest to staff.")]
+pub struct Cli {
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Run a JSON Lines transcript through the engine, offline, and show every decision.
+    Replay {
+        /// The transcript (one JSON message per line).
+        file: PathBuf,
+        #[arg(long, default_value = config::DEFAULT_PATH)]
+        config: PathBuf,
+        /// SQLite file for state and audit (default: the config's storage.path; `:memory:` allowed).
+        #[arg(long)]
+        db: Option<String>,
+        /// One JSON object per message instead of the readable transcript.
+        #[arg(long)]
+        json: bool,
+    },
+    /// Load and validate the config and every template; exit non-zero on any problem.
+    Check {
+        #[arg(long, default_value = config::DEFAULT_PATH)]
+        config: PathBuf,
+    },
+    /// Measure the detector on a labelled JSON Lines file.
+    Eval {
+        file: PathBuf,
+        #[arg(long, default_value = config::DEFAULT_PATH)]
+        config: PathBuf,
+        #[arg(long)]
+        json: bool,
+    },
+    /// Show what the bot would reply to one message.
+    Preview {
+        #[arg(long)]
+        message: String,
+        /// Render this template instead of the one the bot would choose.
+        #[arg(long)]
+        template: Option<String>,
+        /// The asker's display name.
+        #[arg(long, default_value = "alice")]
+        author: String,
+        /// The channel the message is posted in.
+        #[arg(long, default_value = "general")]
+        channel: String,
+        #[arg(long, default_value = config::DEFAULT_PATH)]
+        config: PathBuf,
+    },
+    /// Print or export the audit trail of replies, hand-offs and held-back replies.
+    Audit {
+        #[arg(long)]
+        db: Option<String>,
+        #[arg(long, default_value = config::DEFAULT_PATH)]
+        config: PathBuf,
+        /// Only records newer than this (e.g. 24h, 7d).
+        #[arg(long)]
+        since: Option<String>,
+        /// CSV instead of a readable list.
+        #[arg(long)]
+        csv: bool,
+    },
+    /// List staff tickets from the store, with the customer's name and id.
+    Tickets {
+        #[arg(long)]
+        db: Option<String>,
+        #[arg(long, default_value = config::DEFAULT_PATH)]
+        config: PathBuf,
+        /// Only open tickets.
+        #[arg(long, conflicts_with = "closed")]
+        open: bool,
+        /// Only closed tickets.
+        #[arg(long)]
+        closed: bool,
+        /// Only tickets opened within this long (e.g. 24h, 7d).
+        #[arg(long)]
+        since: Option<String>,
+    },
+}
+
+/// Load a config, turning its errors into one readable error.
+pub fn load_config(path: &Path) -> anyhow::Result<Config> {
+    config::load(path).map_err(|e| anyhow::anyhow!("{e}"))
+}
+
+fn db_path(db: Option<String>, config: &Path) -> anyhow::Result<String> {
+    match db {
+        Some(db) => Ok(db),
+        None => Ok(load_config(config)?.storage_path),
+    }
+}
+
+/// Run a parsed command; returns the process exit code.
+pub async fn run(cli: Cli) -> anyhow::Result<i32> {
+    match cli.command {
+        Command::Replay { file, config, db, json } => replay(&file, &config, db, json).await,
+        Command::Check { config } => check(&config),
+        Command::Eval { file, config, json } => {
+            let config = load_config(&config)?;
+            let detector = crate::core::detect::Detector::new(config.detector_settings());
+            crate::eval::run(&file, &detector, json, &mut std::io::stdout().lock())?;
+            Ok(0)
+        }
+        Command::Preview {
+            message,
+            template,
+            author,
+            channel,
+            config,
+        } => {
+            let config = load_config(&config)?;
+            let report = crate::app::preview(&config, &message, template.as_deref(), &author, &channel)?;
+            print!("{report}");
+            Ok(0)
+        }
+        Command::Audit { db, config, since, csv } => audit(db, &config, since, csv).await,
+        Command::Tickets {
+            db,
+            config,
+            open,
+            closed,
+            since,
+        } => {
+            let status = match (open, closed) {
+                (true, _) => Some("open".to_string()),
+                (_, true) => Some("closed".to_string()),
+                _ => None,
+            };
+            tickets(db, &config, status, since).await
+        }
+    }
+}
+
+async fn replay(file: &Path, config_path: &Path, db: Option<String>, json: bool) -> anyhow::Result<i32> {
+    let config = load_config(config_path)?;
+    let db = db.unwrap_or_else(|| config.storage_path.clone());
+    let replies = crate::app::replies(&config)?;
+    let store = Store::open(&db).await?;
+    let mut engine = Engine::start(config.policy(), replies, store.clone(), Source::Replay).await?;
+    let reader = TranscriptReader::new(&config.brand_names());
+    let stdout = std::io::stdout();
+    let stderr = std::io::stderr();
+    crate::replay::run(&mut engine, &reader, file, json, &mut stdout.lock(), &mut stderr.lock()).await?;
+    store.flush().await?;
+    store.close().await;
+    Ok(0)
+}
+
+fn check(config_path: &Path) -> anyhow::Result<i32> {
+    let config = match config::load(config_path) {
+        Ok(c) => c,
+        Err(errors) => {
+            eprintln!("{errors}");
+            return Ok(1);
+        }
+    };
+    let problems = crate::app::check_templates(&config);
+    if problems.is_empty() {
+        println!(
+            "{}: ok ({} catalogue categories, templates in {})",
+            config_path.display(),
+            config.catalogue.len(),
+            config.templates_dir.display()
+        );
+        Ok(0)
+    } else {
+        for p in &problems {
+            eprintln!("{p}");
+        }
+        eprintln!("{} problem(s) found", problems.len());
+        Ok(1)
+    }
+}
+
+/// Open an existing store for reading records.
+async fn existing_store(db: Option<String>, config: &Path) -> anyhow::Result<Store> {
+    let db = db_path(db, config)?;
+    if db != ":memory:" && !Path::new(&db).exists() {
+        anyhow::bail!("no store at {db}: run `shopkeep replay` or `shopkeep run` first, or pass --db");
+    }
+    Store::open(&db).await
+}
+
+fn since_arg(since: Option<String>) -> anyhow::Result<Option<chrono::DateTime<chrono::Utc>>> {
+    since
+        .map(|s| {
+            config::parse_duration(&s)
+                .map(|d| chrono::Utc::now() - d)
+                .map_err(|e| anyhow::anyhow!("--since {e}"))
+        })
+        .transpose()
+}
+
+async fn tickets(db: Option<String>, config: &Path, status: Option<String>, since: Option<String>) -> anyhow::Result<i32> {
+    let since = since_arg(since)?;
+    let store = existing_store(db, config).await?;
+    let list = store.tickets(&TicketFilter { status, since }).await?;
+    let mut out = std::io::stdout().lock();
+    crate::views::write_tickets(&list, chrono::Utc::now(), &mut out)?;
+    Ok(0)
+}
+
+async fn audit(db: Option<String>, config: &Path, since: Option<String>, csv: bool) -> anyhow::Result<i32> {
+    let since = since_arg(since)?;
+    let store = existing_store(db, config).await?;
+    let records = store.audit(&AuditFilter { since }).await?;
+    let mut out = std::io::stdout().lock();
+    if csv {
+        crate::views::write_csv(&records, &mut out)?;
+    } else {
+        crate::views::write_text(&records, &mut out)?;
+    }
+    out.flush().context("cannot write the audit")?;
+    Ok(0)
+}

@@ -1,0 +1,399 @@
+//! From tokens to evidence: gives every token its word classes (expanding
+//! slang), recognises configured brand and competitor names as mentions,
+//! cuts the message into sentences (question or statement), and runs every
+//! frame over every sentence.
+//!
+//! Owns the compiled model (lexicon, frame index, brand matcher). Computes
+//! no score; `score.rs` weighs what is found here.
+
+use aho_corasick::{AhoCorasick, AhoCorasickBuilder, MatchKind};
+
+use super::frames::{match_at, Frame, Hit, Role, TokView, E, FRAMES};
+use super::lexicon::*;
+use crate::core::normalize::{tokenize, Kind, Tokens};
+
+/// One classified token.
+#[derive(Debug, Clone, Copy)]
+pub struct Tok<'a> {
+    pub w: &'a str,
+    pub cls: u128,
+}
+
+impl TokView for Tok<'_> {
+    fn word(&self) -> &str {
+        self.w
+    }
+    fn classes(&self) -> u128 {
+        self.cls
+    }
+}
+
+/// A sentence: token range, first content token, question or not.
+#[derive(Debug, Clone, Copy)]
+pub struct Sentence {
+    pub start: usize,
+    pub end: usize,
+    pub content: usize,
+    pub question: bool,
+}
+
+/// A frame match placed in its sentence.
+#[derive(Debug, Clone, Copy)]
+pub struct Found {
+    pub hit: Hit,
+    pub sentence: usize,
+    pub negated: bool,
+}
+
+impl Found {
+    pub fn frame(&self) -> &'static Frame {
+        &FRAMES[self.hit.frame as usize]
+    }
+}
+
+/// Everything the scorer needs about one message.
+#[derive(Debug)]
+pub struct Analysis<'a> {
+    pub toks: Vec<Tok<'a>>,
+    pub sentences: Vec<Sentence>,
+    pub found: Vec<Found>,
+    /// Distinct mentions: @handles, user/role mentions, brand and competitor names.
+    pub mentions: usize,
+    pub mentions_brand: bool,
+    pub competitors: Vec<String>,
+}
+
+/// The compiled language model and brand matcher.
+#[derive(Debug, Clone)]
+pub struct Model {
+    lex: Lexicon,
+    by_bit: Vec<Vec<u16>>,
+    by_word: FnvMap<&'static str, Vec<u16>>,
+    /// Frames that may start at any token (their first element is optional
+    /// or negative).
+    always: Vec<u16>,
+    names: Option<AhoCorasick>,
+    /// For each name pattern: `None` for the brand, `Some(i)` for competitor i.
+    owners: Vec<Option<usize>>,
+    competitors: Vec<String>,
+}
+
+impl Model {
+    pub fn new(brand: &[String], competitors: &[String]) -> Self {
+        let lex = Lexicon::new();
+        let mut by_bit = vec![Vec::new(); 128];
+        let mut by_word: FnvMap<&'static str, Vec<u16>> = FnvMap::default();
+        let mut always = Vec::new();
+        for (i, frame) in FRAMES.iter().enumerate() {
+            match frame.pat.first() {
+                Some(E::C(c)) => bits(*c).for_each(|b| by_bit[b].push(i as u16)),
+                Some(E::W(w)) => by_word.entry(w).or_default().push(i as u16),
+                Some(E::A(ws)) => ws
+                    .split('|')
+                    .for_each(|w| by_word.entry(w).or_default().push(i as u16)),
+                _ => always.push(i as u16),
+            }
+        }
+        let mut patterns = Vec::new();
+        let mut owners = Vec::new();
+        let named = brand.iter().map(|n| (None, n));
+        for (owner, name) in named.chain(competitors.iter().enumerate().map(|(i, n)| (Some(i), n)))
+        {
+            let t = tokenize(name);
+            if !t.text.is_empty() {
+                patterns.push(t.text);
+                owners.push(owner);
+            }
+        }
+        let names = (!patterns.is_empty())
+            .then(|| {
+                AhoCorasickBuilder::new()
+                    .match_kind(MatchKind::LeftmostLongest)
+                    .build(&patterns)
+                    .ok()
+            })
+            .flatten();
+        Model {
+            lex,
+            by_bit,
+            by_word,
+            always,
+            names,
+            owners,
+            competitors: competitors.to_vec(),
+        }
+    }
+
+    /// Classify tokens, find names, sentences and frames.
+    pub fn analyze<'a>(&'a self, tokens: &'a Tokens) -> Analysis<'a> {
+        let mut toks = Vec::with_capacity(tokens.tokens.len() + 4);
+        let mut offsets = Vec::with_capacity(tokens.tokens.len() + 4);
+        let mut handles: Vec<&str> = Vec::new();
+        let mut quoted = false;
+        let quotes = tokens
+            .tokens
+            .iter()
+            .filter(|t| tokens.text_of(t) == "\"")
+            .count();
+        for t in &tokens.tokens {
+            let text = tokens.text_of(t);
+            if t.kind == Kind::Punct && text == "\"" {
+                quoted = !quoted && quotes % 2 == 0;
+                continue;
+            }
+            let before = toks.len();
+            offsets.push(t.start);
+            match t.kind {
+                Kind::Word => self.push_word(text, &mut toks, &mut offsets, t.start),
+                Kind::Mention => {
+                    if !handles.contains(&text) {
+                        handles.push(text);
+                    }
+                    toks.push(Tok {
+                        w: text,
+                        cls: MENTION,
+                    });
+                }
+                _ => toks.push(Tok {
+                    w: text,
+                    cls: other_classes(t.kind, text, &self.lex),
+                }),
+            }
+            if quoted {
+                toks[before..].iter_mut().for_each(|t| t.cls |= QUOTED);
+            }
+        }
+        let (mentions_brand, competitors) = self.names(tokens, &offsets, &mut toks, &mut handles);
+        let sentences = sentences(&toks);
+        let found = self.frames(&toks, &sentences);
+        Analysis {
+            toks,
+            sentences,
+            found,
+            mentions: handles.len(),
+            mentions_brand,
+            competitors,
+        }
+    }
+
+    fn push_word<'a>(
+        &'a self,
+        text: &'a str,
+        toks: &mut Vec<Tok<'a>>,
+        offsets: &mut Vec<u32>,
+        at: u32,
+    ) {
+        match self.lex.get(text) {
+            Some((
+                _,
+                Entry {
+                    expand: Some(words),
+                    ..
+                },
+            )) => {
+                for (i, w) in words.iter().enumerate() {
+                    if i > 0 {
+                        offsets.push(at);
+                    }
+                    toks.push(Tok {
+                        w,
+                        cls: self.lex.classes(w),
+                    });
+                }
+            }
+            Some((key, e)) => toks.push(Tok {
+                w: key,
+                cls: e.classes,
+            }),
+            None => toks.push(Tok { w: text, cls: 0 }),
+        }
+    }
+
+    /// Mark configured brand and competitor names as mentions.
+    fn names<'a>(
+        &self,
+        tokens: &'a Tokens,
+        offsets: &[u32],
+        toks: &mut [Tok<'a>],
+        handles: &mut Vec<&'a str>,
+    ) -> (bool, Vec<String>) {
+        let mut brand = false;
+        let mut comps: Vec<String> = Vec::new();
+        let Some(ac) = &self.names else {
+            return (brand, comps);
+        };
+        let bytes = tokens.text.as_bytes();
+        for m in ac.find_iter(&tokens.text) {
+            let bounded = (m.start() == 0 || bytes[m.start() - 1] == b' ')
+                && (m.end() == bytes.len() || bytes[m.end()] == b' ');
+            if !bounded {
+                continue;
+            }
+            match self.owners[m.pattern().as_usize()] {
+                None => brand = true,
+                Some(i) if !comps.contains(&self.competitors[i]) => {
+                    comps.push(self.competitors[i].clone())
+                }
+                Some(_) => {}
+            }
+            let name = &tokens.text[m.start()..m.end()];
+            if !handles.contains(&name) {
+                handles.push(name);
+            }
+            let first = offsets.partition_point(|&o| (o as usize) < m.start());
+            let last = offsets.partition_point(|&o| (o as usize) < m.end());
+            toks[first..last].iter_mut().for_each(|t| t.cls |= MENTION);
+        }
+        (brand, comps)
+    }
+
+    /// Run every frame at every token of every sentence.
+    fn frames(&self, toks: &[Tok], sentences: &[Sentence]) -> Vec<Found> {
+        let mut found = Vec::new();
+        for (si, s) in sentences.iter().enumerate() {
+            let sent = &toks[s.start..s.end];
+            for i in 0..sent.len() {
+                let mut tried = [0u128; 2];
+                let t = sent[i];
+                let bits = bits(t.cls).flat_map(|b| self.by_bit[b].iter());
+                let words = self.by_word.get(t.w).into_iter().flatten();
+                for &fi in bits.chain(words).chain(self.always.iter()) {
+                    let (slot, bit) = (fi as usize / 128, 1u128 << (fi % 128));
+                    if tried[slot] & bit != 0 {
+                        continue;
+                    }
+                    tried[slot] |= bit;
+                    if let Some(f) = place(fi, sent, i, s, si) {
+                        found.push(f);
+                    }
+                }
+            }
+        }
+        found
+    }
+}
+
+/// Match frame `fi` at sentence token `i`, applying its placement rules.
+fn place(fi: u16, sent: &[Tok], i: usize, s: &Sentence, si: usize) -> Option<Found> {
+    let frame = &FRAMES[fi as usize];
+    if frame.start && s.start + i != s.content {
+        return None;
+    }
+    match frame.role {
+        Role::Ask if frame.q && !s.question => return None,
+        Role::Context if frame.q && s.question => return None,
+        _ => {}
+    }
+    if frame.role == Role::Ask && sent[i].cls & QUOTED != 0 {
+        return None;
+    }
+    let end = match_at(frame.pat, sent, i)?;
+    if phrasal_get(sent, end - 1) {
+        return None;
+    }
+    let negated = frame.negatable
+        && sent[i.saturating_sub(2)..i]
+            .iter()
+            .any(|t| t.cls & NEG != 0);
+    let hit = Hit {
+        frame: fi,
+        start: (s.start + i) as u32,
+        end: (s.start + end) as u32,
+    };
+    Some(Found {
+        hit,
+        sentence: si,
+        negated,
+    })
+}
+
+/// "get it out", "get rid of", "get to the station", "get someone to call
+/// me back": `get` that is not an acquisition.
+pub fn phrasal_get(sent: &[Tok], i: usize) -> bool {
+    if sent[i].w != "get" {
+        return false;
+    }
+    if sent.get(i + 1).is_some_and(|t| t.cls & GET_AWAY != 0) {
+        return true;
+    }
+    let particles = [
+        "out", "off", "back", "rid", "working", "fixed", "done", "removed", "sorted",
+    ];
+    sent[i + 1..]
+        .iter()
+        .take(5)
+        .any(|t| particles.contains(&t.w))
+}
+
+fn other_classes(kind: Kind, text: &str, lex: &Lexicon) -> u128 {
+    match kind {
+        Kind::Number if text.ends_with('k') => NUM | MONEY,
+        Kind::Number => NUM,
+        Kind::Url => URL,
+        Kind::Hashtag => HASHTAG | lex.classes(text),
+        _ => match text {
+            "?" => QEND,
+            "." | "!" | "\n" => END,
+            "," => COMMA,
+            "%" => PCT,
+            "$" => CURRENCY,
+            _ => 0,
+        },
+    }
+}
+
+/// Cut tokens into sentences at sentence-ending punctuation.
+fn sentences(toks: &[Tok]) -> Vec<Sentence> {
+    let mut out = Vec::new();
+    let mut start = 0;
+    for (i, t) in toks.iter().enumerate() {
+        if t.cls & SENTENCE_END != 0 {
+            push_sentence(&mut out, toks, start, i, t.cls & QEND != 0);
+            start = i + 1;
+        }
+    }
+    push_sentence(&mut out, toks, start, toks.len(), false);
+    out
+}
+
+fn push_sentence(out: &mut Vec<Sentence>, toks: &[Tok], start: usize, end: usize, qmark: bool) {
+    if start >= end {
+        return;
+    }
+    let skip = GREET | MENTION | COMMA;
+    let content = (start..end)
+        .find(|&i| toks[i].cls & skip == 0 || toks[i].cls & QSTART != 0)
+        .unwrap_or(start);
+    let question =
+        qmark || opens_question(&toks[content..end]) || embedded_question(&toks[start..end]);
+    out.push(Sentence {
+        start,
+        end,
+        content,
+        question,
+    });
+}
+
+/// "is it…", "where can…", "anyone know…" open a question; "will be
+/// switching…" (subject dropped) does not.
+fn opens_question(toks: &[Tok]) -> bool {
+    let first = toks[0];
+    if first.cls & (QSTART | WHERE | WHO | WHICH | HOW | WHEN | WHY) == 0 {
+        return false;
+    }
+    let aux_only = first.cls & (WHERE | WHO | WHICH | HOW | WHEN | WHY | ANYONE | ANY) == 0;
+    let next = toks.get(1);
+    !(aux_only && next.is_some_and(|t| t.w == "be" || t.cls & (HEDGE | ACQ | ACQ_ING) != 0))
+}
+
+/// ", who do I speak to", "wondering if anyone has": a question inside a
+/// statement.
+fn embedded_question(toks: &[Tok]) -> bool {
+    toks.windows(3).any(|w| {
+        let clause = w[0].cls & COMMA != 0 && w[1].cls & (WHERE | WHO | WHICH | HOW) != 0;
+        let wonder = matches!(w[0].w, "wondering" | "wonder") && matches!(w[1].w, "if" | "whether");
+        let unsure = matches!(w[0].w, "sure" | "idea" | "know")
+            && w[1].cls & (WHERE | WHICH | WHO | HOW) != 0;
+        (clause && w[2].cls & (AUX | MODAL) != 0) || wonder || unsure
+    })
+}

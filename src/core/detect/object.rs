@@ -1,0 +1,165 @@
+//! The object of an ask: what the author wants. A product, size, stock,
+//! plan or price makes it a sales ask; an update, fix, refund, replacement
+//! or "my order" makes it support; "how to clean" or "tips for cleaning"
+//! makes it a task; sunsets and free things are not for sale.
+//!
+//! Owns that one judgement, returned as a single cue.
+
+use super::analyze::{phrasal_get, Analysis, Found};
+use super::frames::Obj;
+use super::lexicon::*;
+use super::score::Pre;
+
+/// Classes that name goods or the terms of buying them.
+pub const GOODS: u128 = SALES | PRICE | DEAL | STOCK | NEWISH | MONEY | CURRENCY | STORE;
+
+/// The cue for what `f` asks about.
+pub(super) fn object(a: &Analysis, f: &Found) -> Pre {
+    let s = a.sentences[f.sentence];
+    let start = f.hit.start as usize;
+    if f.frame().obj == Obj::Own {
+        // A pitch, a quote or "before I buy": the frame names the deal.
+        return Pre::at("obj.named", 0.0, start);
+    }
+    if let Some(i) = support_at(a, f) {
+        return Pre::at("obj.support", -4.0, i);
+    }
+    if let Some(i) = how_to_at(a, f) {
+        return Pre::at("obj.how_to", -3.0, i);
+    }
+    if let Some(i) = free_at(a, s.start, s.end) {
+        return Pre::at("obj.free", -3.0, i);
+    }
+    let find = |from: usize, to: usize, c: u128| (from..to).find(|&i| a.toks[i].cls & c != 0);
+    let goods = find(s.start, s.end, GOODS);
+    let leisure = (s.start..s.end).find(|&i| a.toks[i].cls & NONCOM != 0 && !names_product(a, i));
+    if let Some(i) = leisure.filter(|&i| goods.map_or(true, |g| i < g)) {
+        return Pre::at("obj.not_for_sale", -2.5, i);
+    }
+    if let Some(i) = goods {
+        return Pre::at("obj.goods", 0.6, i);
+    }
+    if f.frame().obj != Obj::Need {
+        return Pre::at("obj.unstated", 0.0, start);
+    }
+    // "need an electric toothbrush recommendation": words inside a generic
+    // ask that the lexicon does not know are what is asked for.
+    let inside = (start..f.hit.end as usize).find(|&i| a.toks[i].cls == 0);
+    match (inside, find(0, a.toks.len(), GOODS)) {
+        (Some(i), _) => Pre::at("obj.goods", 0.6, i),
+        (None, Some(i)) => Pre::at("obj.goods_nearby", 0.2, i),
+        (None, None) => Pre::at("obj.unknown", -1.5, start),
+    }
+}
+
+/// A modifier that is part of a product name: "hiking boots", "password
+/// manager", "replacement cushions".
+fn names_product(a: &Analysis, i: usize) -> bool {
+    let t = &a.toks;
+    t.get(i + 1).is_some_and(|n| {
+        n.cls & SALES != 0
+            || (matches!(t[i].w, "replacement" | "spare") && n.cls & FUNCTION_WORDS == 0)
+    })
+}
+
+/// "free budgeting apps", "open source alternatives": not for sale. Free
+/// shipping, trials and quotes are terms of a sale and do not count.
+fn free_at(a: &Analysis, from: usize, to: usize) -> Option<usize> {
+    let terms = [
+        "shipping",
+        "delivery",
+        "returns",
+        "return",
+        "trial",
+        "consultation",
+        "quote",
+        "upgrade",
+        "gift",
+    ];
+    (from..to).find(|&i| match a.toks[i].w {
+        "free" => !a.toks.get(i + 1).is_some_and(|n| terms.contains(&n.w)),
+        "open" => a.toks.get(i + 1).is_some_and(|n| n.w == "source"),
+        _ => false,
+    })
+}
+
+/// A support object in the sentence ("a refund", "an update"), or an owned
+/// thing right after the ask ("can I get my money back", "my order").
+/// Support words that name a product ("replacement cushions", "password
+/// manager") do not count.
+fn support_at(a: &Analysis, f: &Found) -> Option<usize> {
+    let s = a.sentences[f.sentence];
+    let t = &a.toks;
+    let sent = &t[s.start..s.end];
+    let is_support = |i: usize| {
+        let c = t[i].cls;
+        let property = i >= s.start + 2 && t[i - 1].w == "to" && EASE.contains(&t[i - 2].w);
+        c & (SUPPORT | HOWTO) != 0 && c & SALES == 0 && !names_product(a, i) && !property
+    };
+    let word = (s.start..s.end)
+        .find(|&i| is_support(i) || phrasal_get(sent, i - s.start) || returning(sent, i - s.start));
+    let end = (f.hit.end as usize + 6).min(s.end);
+    let owned = || {
+        (f.hit.end as usize..end).find(|&i| {
+            t[i].cls & MY != 0
+                && t[i + 1..end]
+                    .iter()
+                    .take(2)
+                    .any(|n| n.cls & (OWNABLE | SUPPORT) != 0)
+        })
+    };
+    word.or_else(owned)
+}
+
+/// "easy to install", "a pain to set up": a property of a product.
+const EASE: [&str; 8] = [
+    "easy",
+    "easier",
+    "hard",
+    "harder",
+    "simple",
+    "pain",
+    "quick",
+    "difficult",
+];
+
+/// "send it back", "take them back": returning something bought.
+fn returning(sent: &[super::analyze::Tok], i: usize) -> bool {
+    matches!(sent[i].w, "send" | "bring" | "take" | "ship")
+        && sent[i + 1..].iter().take(3).any(|t| t.w == "back")
+}
+
+/// Words that cannot be the head of a product name.
+const FUNCTION_WORDS: u128 =
+    ARTICLE | FOR | TO | MY | THIS | SELF | YOU | AUX | MODAL | COMMA | QEND | END;
+
+/// "how to clean", "best way to learn", "tips for cleaning": the ask is
+/// about doing something, not buying something.
+fn how_to_at(a: &Analysis, f: &Found) -> Option<usize> {
+    let s = a.sentences[f.sentence];
+    let t = &a.toks;
+    let buying = ACQ | ACQ_ING | CHOOSE | SWITCH | SELL | PRICE | GOODS;
+    let skip = SELF | YOU | TO | MODAL | AUX | ANYONE | ARTICLE;
+    for i in s.start..s.end {
+        let verb = match t[i].w {
+            "how" | "way" => (i + 1..s.end).take(4).find(|&j| t[j].cls & skip == 0),
+            "for" | "on" | "with" if f.frame().obj == Obj::Need => {
+                Some(i + 1).filter(|&j| j < s.end && t[j].w.ends_with("ing"))
+            }
+            _ => None,
+        };
+        let Some(v) = verb else { continue };
+        let w = t[v].w;
+        if matches!(
+            w,
+            "much" | "many" | "long" | "soon" | "sign" | "open" | "join"
+        ) {
+            continue;
+        }
+        let sent = &t[s.start..s.end];
+        if w == "change" || t[v].cls & buying == 0 || phrasal_get(sent, v - s.start) {
+            return Some(v);
+        }
+    }
+    None
+}

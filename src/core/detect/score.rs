@@ -1,0 +1,227 @@
+//! Weighing the evidence: picks the strongest ask (after checking what it
+//! asks for, negation, question form and hedges), adds message-wide reasons
+//! for and against (complaints, promotions, contests, past purchases,
+//! several brands tagged, a stated plan), and turns the sum into a score.
+//!
+//! Owns the arithmetic: `score = sigmoid(BIAS + sum of cue weights)`. Every
+//! number that moves the score appears as a cue, so a verdict explains
+//! itself completely.
+
+use super::analyze::{Analysis, Found};
+use super::frames::Role;
+use super::lexicon::*;
+use super::object::object;
+use super::Cue;
+
+/// Log-odds of a message with no evidence at all.
+pub const BIAS: f32 = -3.0;
+
+/// Context about the author's own situation (a past purchase, a complaint,
+/// a promotion they quote) counts this much when it sits in another
+/// sentence than the ask: long posts tell a story before they ask.
+const ELSEWHERE: f32 = 0.5;
+
+/// A cue before its text is materialised: id, weight, token range.
+#[derive(Debug, Clone, Copy)]
+pub(super) struct Pre {
+    pub id: &'static str,
+    pub weight: f32,
+    pub start: usize,
+    pub end: usize,
+}
+
+impl Pre {
+    pub fn at(id: &'static str, weight: f32, i: usize) -> Pre {
+        Pre {
+            id,
+            weight,
+            start: i,
+            end: i + 1,
+        }
+    }
+    fn of(f: &Found) -> Pre {
+        let (start, end) = (f.hit.start as usize, f.hit.end as usize);
+        Pre {
+            id: f.frame().id,
+            weight: f.frame().weight,
+            start,
+            end,
+        }
+    }
+}
+
+/// The scorer's result.
+#[derive(Debug)]
+pub struct Outcome {
+    pub score: f32,
+    pub cues: Vec<Cue>,
+    /// A plan to buy was stated and nothing argues against it.
+    pub intent: bool,
+}
+
+pub fn score(a: &Analysis) -> Outcome {
+    let mut pres: Vec<Pre> = Vec::with_capacity(8);
+    let best = a
+        .found
+        .iter()
+        .filter(|f| f.frame().role == Role::Ask)
+        .map(|f| (f.sentence, weigh_ask(a, f)))
+        .max_by(|x, y| total(&x.1).total_cmp(&total(&y.1)));
+    let ask_sentence = best.as_ref().map(|b| b.0);
+    let ask_span = best.as_ref().map_or((0, 0), |b| (b.1[0].start, b.1[0].end));
+    if let Some((_, b)) = best {
+        pres.extend(b);
+    }
+    let negative = context(a, ask_sentence, ask_span, &mut pres);
+    match (ask_sentence, a.mentions) {
+        (None, _) => multi_brand_ask(a, &mut pres),
+        (Some(_), 2) => pres.push(Pre::at("ctx.multi_brand", 1.0, 0)),
+        (Some(_), n) if n > 2 => pres.push(Pre::at("ctx.multi_brand", 1.5, 0)),
+        _ => {}
+    }
+    let plan = a
+        .found
+        .iter()
+        .find(|f| f.frame().role == Role::Intent && !f.negated);
+    let plan = plan.filter(|f| object(a, f).weight > -2.0);
+    if let Some(p) = plan {
+        let weight = if ask_sentence.is_some() {
+            0.4
+        } else {
+            p.frame().weight
+        };
+        pres.push(Pre {
+            weight,
+            ..Pre::of(p)
+        });
+    }
+    let logit = BIAS + total(&pres);
+    let score = (1.0 / (1.0 + (-logit).exp())).clamp(0.0, 1.0);
+    let cues = pres.iter().map(|p| cue(a, p)).collect();
+    Outcome {
+        score,
+        cues,
+        intent: plan.is_some() && negative > -1.0,
+    }
+}
+
+fn total(pres: &[Pre]) -> f32 {
+    pres.iter().map(|p| p.weight).sum()
+}
+
+/// The local value of one ask: the frame plus what it asks for, question
+/// form, negation and hedges in its sentence.
+fn weigh_ask(a: &Analysis, f: &Found) -> Vec<Pre> {
+    let s = a.sentences[f.sentence];
+    let mut out = vec![Pre::of(f)];
+    if s.question {
+        out.push(question(a, s.end, s.content));
+    }
+    if f.negated {
+        let from = (f.hit.start as usize).saturating_sub(2);
+        let n = (from..f.hit.start as usize).find(|&i| a.toks[i].cls & NEG != 0);
+        out.push(Pre::at("neg.negated_ask", -5.0, n.unwrap_or(from)));
+    }
+    out.push(object(a, f));
+    if let Some(h) = (s.start..s.end).find(|&i| a.toks[i].cls & HEDGE != 0) {
+        out.push(Pre::at("mod.hedge", -0.8, h));
+    }
+    out
+}
+
+/// Message-wide evidence; returns the sum of the negative part.
+fn context(a: &Analysis, ask: Option<usize>, span: (usize, usize), pres: &mut Vec<Pre>) -> f32 {
+    let before = pres.len();
+    let personal = [
+        "neg.past_purchase",
+        "neg.complaint",
+        "neg.owned_item",
+        "neg.promotion",
+    ];
+    for f in a.found.iter().filter(|f| f.frame().role == Role::Context) {
+        let mut p = Pre::of(f);
+        if p.start < span.1 && span.0 < p.end {
+            continue; // part of the ask itself ("who wants my business account")
+        }
+        if ask.is_some_and(|s| s != f.sentence) && personal.contains(&p.id) {
+            p.weight *= ELSEWHERE;
+        }
+        match pres[before..].iter_mut().find(|q| q.id == p.id) {
+            Some(q) if q.weight > p.weight => *q = p,
+            Some(_) => {}
+            None => pres.push(p),
+        }
+    }
+    complaint_words(a, ask, pres);
+    let find = |c: u128| (0..a.toks.len()).find(|&i| a.toks[i].cls & c == c);
+    if let Some(i) = find(HASHTAG | CONTEST) {
+        pres.push(Pre::at("neg.contest", -3.5, i));
+    }
+    if let Some(i) = find(URL) {
+        pres.push(Pre::at("ctx.link", -0.8, i));
+    }
+    pres[before..].iter().map(|p| p.weight.min(0.0)).sum()
+}
+
+/// Up to three complaint words; those outside the ask's sentence count half.
+fn complaint_words(a: &Analysis, ask: Option<usize>, pres: &mut Vec<Pre>) {
+    let mut weight = 0.0;
+    let mut first = None;
+    let mut n = 0;
+    for (si, s) in a.sentences.iter().enumerate() {
+        for i in s.start..s.end {
+            if a.toks[i].cls & COMPLAIN != 0 && n < 3 {
+                n += 1;
+                first.get_or_insert(i);
+                weight -= if ask.is_some_and(|x| x != si) {
+                    0.7 * ELSEWHERE
+                } else {
+                    0.7
+                };
+            }
+        }
+    }
+    if let Some(i) = first {
+        pres.push(Pre {
+            weight,
+            ..Pre::at("neg.complaint_words", 0.0, i)
+        });
+    }
+}
+
+/// Several brands tagged in a message about offers, with no ask frame.
+fn multi_brand_ask(a: &Analysis, pres: &mut Vec<Pre>) {
+    if a.mentions < 2 {
+        return;
+    }
+    let offerish = PITCH | BEST | DEAL | PRICE | WHO | WHICH | SALES;
+    if let Some(i) = (0..a.toks.len()).find(|&i| a.toks[i].cls & offerish != 0) {
+        pres.push(Pre::at("ask.multi_brand", 3.0, i));
+        if let Some(q) = a.sentences.iter().find(|s| s.question) {
+            pres.push(question(a, q.end, q.content));
+        }
+    }
+}
+
+/// The question cue points at the question mark, or at the word that makes
+/// the sentence a question.
+fn question(a: &Analysis, end: usize, content: usize) -> Pre {
+    let qmark = a.toks.get(end).is_some_and(|t| t.cls & QEND != 0);
+    Pre::at("form.question", 0.8, if qmark { end } else { content })
+}
+
+fn cue(a: &Analysis, p: &Pre) -> Cue {
+    let mut matched = String::new();
+    let n = a.toks.len();
+    for t in &a.toks[p.start.min(n)..p.end.min(n)] {
+        if !matched.is_empty() {
+            matched.push(' ');
+        }
+        matched.push_str(t.w);
+    }
+    Cue {
+        id: p.id.to_string(),
+        weight: p.weight,
+        matched,
+    }
+}

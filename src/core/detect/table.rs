@@ -1,0 +1,267 @@
+//! The frame table: every ask, plan and context pattern the detector knows,
+//! with its cue id and weight (log-odds). Written in word classes so each
+//! line covers many phrasings; literal words only where the word itself is
+//! the signal.
+//!
+//! Owns the data only; the pattern language lives in `frames.rs`.
+
+use super::frames::{Frame, Obj, Role, E::*};
+use super::lexicon::*;
+
+const fn f(id: &'static str, weight: f32, role: Role, pat: &'static [super::frames::E]) -> Frame {
+    Frame {
+        id,
+        weight,
+        role,
+        pat,
+        q: false,
+        obj: Obj::Check,
+        negatable: false,
+        start: false,
+    }
+}
+type P = &'static [super::frames::E];
+/// An ask whose object is checked (goods or support?).
+const fn ask(id: &'static str, w: f32, pat: P) -> Frame {
+    f(id, w, Role::Ask, pat)
+}
+/// An ask that names its own object (a pitch, a quote).
+const fn own(id: &'static str, w: f32, pat: P) -> Frame {
+    Frame {
+        obj: Obj::Own,
+        ..f(id, w, Role::Ask, pat)
+    }
+}
+/// An ask that only counts in a question.
+const fn askq(id: &'static str, w: f32, pat: P) -> Frame {
+    Frame {
+        q: true,
+        ..f(id, w, Role::Ask, pat)
+    }
+}
+/// A generic ask that needs goods nearby; a negator cancels it.
+const fn need(id: &'static str, w: f32, q: bool, pat: P) -> Frame {
+    Frame {
+        q,
+        obj: Obj::Need,
+        negatable: true,
+        ..f(id, w, Role::Ask, pat)
+    }
+}
+/// A verb-headed ask ("looking to buy"); a negator cancels it.
+const fn verb(id: &'static str, w: f32, obj: Obj, pat: P) -> Frame {
+    Frame {
+        obj,
+        negatable: true,
+        ..f(id, w, Role::Ask, pat)
+    }
+}
+/// A stated plan to buy.
+const fn plan(id: &'static str, pat: P) -> Frame {
+    Frame {
+        negatable: true,
+        ..f(id, 1.2, Role::Intent, pat)
+    }
+}
+/// Message-wide context.
+const fn ctx(id: &'static str, w: f32, pat: P) -> Frame {
+    f(id, w, Role::Context, pat)
+}
+/// Message-wide context that only counts outside questions.
+const fn stmt(id: &'static str, w: f32, pat: P) -> Frame {
+    Frame {
+        q: true,
+        ..f(id, w, Role::Context, pat)
+    }
+}
+const fn first(frame: Frame) -> Frame {
+    Frame {
+        start: true,
+        ..frame
+    }
+}
+const fn needing(frame: Frame) -> Frame {
+    Frame {
+        obj: Obj::Need,
+        ..frame
+    }
+}
+
+const CHOOSE_V: u128 = CHOOSE | ACQ | SWITCH;
+/// Words that open a clause rather than name a thing.
+const FUNCTION: u128 = AUX
+    | MODAL
+    | WHICH
+    | WHO
+    | WHERE
+    | HOW
+    | WHEN
+    | WHY
+    | SELF
+    | YOU
+    | ANYONE
+    | THIS
+    | MY
+    | NEG
+    | GREET;
+
+#[rustfmt::skip]
+pub static FRAMES: &[Frame] = &[
+    // Where to buy, who sells, who offers.
+    ask("ask.where_to_buy", 3.8, &[C(WHERE), G(4, MY | NEG), C(ACQ | ACQ_ING)]),
+    ask("ask.where_to_buy", 3.6, &[C(WHERE), G(4, MY | NEG), C(SELL)]),
+    needing(askq("ask.where_to_buy", 3.0, &[C(WHERE), G(3, MY | NEG), A("look|shop|go")])),
+    ask("ask.where_to_buy", 3.2, &[C(ANY | BEST), C(STORE)]),
+    askq("ask.where_to_buy", 3.2, &[A("there|theres|is|are"), G(2, NEG | MY), C(STORE)]),
+    Frame { negatable: false, ..need("ask.where_to_start", 2.8, false, &[C(WHERE | WHICH), G(4, NEG | MY), W("start")]) },
+    askq("ask.who_sells", 3.5, &[C(WHO | ANYONE), G(5, MY | NEG | SELF), C(SELL)]),
+    askq("ask.who_offers", 3.0, &[C(WHO), G(4, NEG), C(BEST | DEAL | PRICE | SALES | SWITCH | PITCH)]),
+    needing(askq("ask.who_offers", 2.8, &[C(WHO), C(MODAL), C(SELF), A("talk|speak|contact|call|go")])),
+    // Recommendations and experience.
+    askq("ask.recommend", 3.6, &[C(MODAL), G(2, NEG), C(RECV)]),
+    askq("ask.recommend", 3.6, &[C(WHICH), G(4, NEG), C(RECV)]),
+    verb("ask.recommend", 3.2, Obj::Check, &[C(RECV), W("me")]),
+    first(need("ask.recommend", 3.0, false, &[C(RECV)])),
+    need("ask.recommend", 3.0, false, &[A("drop|share|post|list"), A("your|ur")]),
+    need("ask.recommend", 3.0, false, &[W("tell"), W("me"), G(1, 0), C(WHICH | BEST | WHERE | ARTICLE | WHY)]),
+    need("ask.recommendations", 3.2, false, &[C(ANY), G(2, NEG), C(RECN)]),
+    need("ask.recommendations", 3.0, false, &[C(NEED), G(3, NEG), C(RECN)]),
+    need("ask.recommendations", 3.0, false, &[A("love|appreciate"), G(2, NEG), C(RECN)]),
+    need("ask.recommendations", 3.0, false, &[C(RECN), A("welcome|appreciated|please")]),
+    need("ask.recommendations", 3.0, false, &[C(RECN), C(AUX), A("welcome|appreciated")]),
+    need("ask.recommendations", 3.0, false, &[W("open"), C(TO), C(RECN | DEAL)]),
+    need("ask.recommendations", 2.6, false, &[W("all"), W("ears")]),
+    need("ask.recommendations", 2.8, true, &[C(RECN), A("for|on|about")]),
+    first(need("ask.recommendations", 2.6, true, &[C(RECN)])),
+    first(need("ask.anyone", 2.6, true, &[C(ANYONE), End])),
+    need("ask.experience", 2.6, true, &[C(ANYONE), G(2, NEG), A("used|tried|have|own|using|had|got")]),
+    need("ask.experience", 2.4, false, &[A("love|like|want"), W("to"), A("hear|know")]),
+    // Choosing between products or providers.
+    ask("ask.which_to_choose", 3.6, &[C(WHICH | WHO), G(4, NEG | MY), C(MODAL), C(SELF | YOU), G(2, NEG), C(CHOOSE_V)]),
+    ask("ask.which_to_choose", 3.4, &[C(WHICH), G(4, NEG | MY), C(TO), C(CHOOSE_V)]),
+    askq("ask.which_to_choose", 3.0, &[C(WHICH | WHO), G(3, NEG | MY), C(AUX), G(4, NEG), A("use|using|recommend|have|trust|get|prefer|wear|wearing|drive|driving|ride|riding")]),
+    askq("ask.which_to_choose", 3.0, &[C(MODAL), C(YOU | ANYONE), G(1, NEG), A("go|pick|choose|opt|get|buy")]),
+    ask("ask.which_to_choose", 3.4, &[W("help"), W("me"), G(1, 0), C(CHOOSE | ACQ)]),
+    askq("ask.which_product", 2.8, &[C(WHICH), G(1, NEG | MY), C(SALES)]),
+    askq("ask.which_product", 2.6, &[C(ANY), G(1, NEG | MY), C(SALES)]),
+    askq("ask.should_i_buy", 3.0, &[C(MODAL), C(SELF), G(2, NEG | MY), C(ACQ | SWITCH)]),
+    askq("ask.should_i_buy", 3.0, &[C(MODAL), C(SELF), G(1, NEG | MY), A("go|pick|choose|opt"), A("for|with")]),
+    askq("ask.best", 2.8, &[C(WHICH), G(3, NEG | MY), C(BEST)]),
+    askq("ask.best", 2.6, &[C(BEST), G(3, NEG | MY), A("for|under|to")]),
+    askq("ask.best", 2.8, &[C(ANY), C(BEST)]),
+    askq("ask.best", 2.8, &[C(ANYONE), W("know"), G(3, NEG | MY), C(BEST | SALES)]),
+    ask("ask.compare", 3.4, &[A("torn|deciding|choosing|debating|undecided"), W("between")]),
+    ask("ask.compare", 3.0, &[W("vs")]),
+    askq("ask.compare", 2.8, &[C(BEST), W("than")]),
+    first(askq("ask.compare", 3.0, &[N(FUNCTION), G(5, NEG | MY | SELF), W("or")])),
+    needing(askq("ask.compare", 2.4, &[C(AUX), G(8, NEG | MY | SELF), W("or")])),
+    // Price, deals, stock and pre-sales logistics.
+    ask("ask.price", 3.2, &[W("how"), W("much"), C(AUX | FOR | TO | MODAL)]),
+    askq("ask.price", 3.0, &[C(WHICH), G(3, MY), C(PRICE)]),
+    askq("ask.price", 3.0, &[A("run|cost|set"), W("me")]),
+    first(askq("ask.price", 2.8, &[C(PRICE)])),
+    verb("ask.quote", 3.4, Obj::Own, &[W("quote"), W("me")]),
+    verb("ask.quote", 3.2, Obj::Own, &[A("send|give|dm|email|get|show"), W("me"), G(3, NEG), C(PRICE | DEAL)]),
+    verb("ask.quote", 3.4, Obj::Own, &[C(SELF), G(1, 0), A("like|want|need|love"), G(2, 0), A("quote|quotes|proposal|pricing|estimate")]),
+    verb("ask.deal", 3.0, Obj::Check, &[C(ANY), G(2, NEG | MY), C(DEAL | STOCK)]),
+    ask("ask.deal", 3.0, &[C(BEST), C(DEAL | PRICE), A("for|on|in")]),
+    askq("ask.deal", 2.8, &[C(PRES_AUX), G(5, MY | NEG), C(DEAL | PRICE)]),
+    askq("ask.deal", 2.8, &[W("got"), G(2, NEG | MY), C(DEAL)]),
+    askq("ask.stock", 3.0, &[W("in"), W("stock")]),
+    askq("ask.stock", 3.0, &[W("back"), W("in")]),
+    askq("ask.stock", 3.0, &[C(WHEN), G(5, MY | NEG), C(STOCK)]),
+    askq("ask.stock", 2.8, &[C(AUX), G(8, MY | NEG), C(STOCK)]),
+    askq("ask.stock", 3.0, &[C(AUX | MODAL), C(YOU), G(1, NEG), C(STOCK | SELL)]),
+    askq("ask.stock", 2.8, &[C(ANY), W("chance"), G(6, MY | NEG), C(STOCK | DEAL | PRICE)]),
+    askq("ask.stock", 2.8, &[C(AUX), W("there"), W("be"), W("more")]),
+    askq("ask.product_detail", 2.8, &[C(AUX), G(6, MY | NEG), W("come"), A("with|in|assembled|flat|built|pre|fully")]),
+    askq("ask.payment", 3.0, &[C(MODAL), C(SELF), W("pay"), A("with|by|in|using|via|through|monthly|yearly|annually|upfront|later|cash|instalments|installments")]),
+    needing(askq("ask.do_you_have", 2.2, &[C(AUX | MODAL | YOU), G(1, NEG), C(YOU | ANYONE), G(1, NEG), A("have|carry|offer|make|do|got|sell|stock")])),
+    askq("ask.how_to_buy", 3.0, &[C(HOW), G(3, MY | NEG), C(ACQ)]),
+    askq("ask.how_to_buy", 3.0, &[C(HOW), G(3, MY | NEG), A("sign|open|join"), A("up|account")]),
+    needing(askq("ask.worth_it", 2.8, &[C(WORTH)])),
+    verb("ask.before_buying", 3.6, Obj::Own, &[W("before"), C(SELF), G(1, NEG), C(ACQ | SWITCH)]),
+    verb("ask.before_buying", 3.6, Obj::Own, &[W("before"), C(ACQ_ING)]),
+    Frame { obj: Obj::Own, ..askq("ask.before_buying", 3.0, &[W("if"), C(SELF), G(1, NEG), C(ACQ)]) },
+    // Buying wants.
+    verb("ask.want_to_buy", 2.8, Obj::Check, &[C(NEED | LOOK), C(TO), C(ACQ)]),
+    verb("ask.in_the_market", 3.6, Obj::Own, &[W("in"), W("the"), W("market"), W("for")]),
+    verb("ask.looking_for", 3.0, Obj::Need, &[C(LOOK), C(FOR)]),
+    verb("ask.looking_for", 2.4, Obj::Check, &[W("shopping"), A("around|for")]),
+    // Pitch invitations.
+    own("ask.pitch", 3.4, &[A("convince|sell|pitch|persuade"), W("me")]),
+    own("ask.pitch", 3.0, &[C(BEST), A("offer|offers|proposal|proposals|package|terms|bundle")]),
+    own("ask.pitch", 3.2, &[A("win|earn|deserves|wants|gets|get"), W("my"), A("business|money|custom")]),
+    own("ask.pitch", 3.0, &[W("why"), A("should|would"), C(SELF), G(2, NEG), C(CHOOSE_V)]),
+    own("ask.pitch", 2.8, &[W("make"), W("me"), G(1, 0), W("offer")]),
+    own("ask.pitch", 3.0, &[A("pitch|beat"), A("away|it|this|that|them")]),
+    own("ask.pitch", 3.2, &[C(WHICH), A("can|could|will"), C(YOU), A("do|offer|give"), G(1, 0), W("me")]),
+    own("ask.pitch", 3.0, &[W("calling"), W("all")]),
+    // Plans to buy (Intent).
+    plan("intent.plan", &[C(PLAN), G(2, NEG | MY), C(ACQ | ACQ_ING | SWITCH)]),
+    plan("intent.plan", &[C(SELF), A("might|may|will|ll|should"), G(1, NEG), C(ACQ | SWITCH)]),
+    plan("intent.need_new", &[C(NEED), G(2, NEG | MY), C(NEWISH)]),
+    plan("intent.plan", &[A("getting|buying|ordering|upgrading"), G(4, MY), C(FUT_T)]),
+    plan("intent.plan", &[W("saving"), W("up"), W("for")]),
+    plan("intent.plan", &[W("time"), W("to"), C(ACQ | SWITCH)]),
+    // Message-wide context, mostly reasons to stay silent.
+    ctx("ctx.budget", 0.6, &[A("under|below|max|budget|around|upto"), O(CURRENCY), C(NUM)]),
+    ctx("neg.past_purchase", -1.5, &[A("i|we|just|already|finally"), G(2, NEG), C(ACQ_PAST)]),
+    ctx("neg.past_purchase", -1.5, &[A("ive|weve"), G(1, 0), A("bought|ordered|purchased|paid|booked|preordered")]),
+    ctx("neg.past_purchase", -1.5, &[C(ACQ_PAST), G(3, 0), C(PAST_T)]),
+    ctx("neg.past_purchase", -2.0, &[W("ended"), W("up"), A("going|getting|buying|with|choosing|picking|ordering")]),
+    ctx("neg.never_again", -3.5, &[W("never"), G(2, 0), C(ACQ | ACQ_ING | ACQ_PAST)]),
+    ctx("neg.never_again", -3.0, &[A("last|final"), W("time"), C(SELF), G(1, 0), C(ACQ_PAST | ACQ)]),
+    ctx("neg.order_reference", -2.5, &[C(OWNABLE), G(1, 0), C(NUM | HASHTAG)]),
+    ctx("neg.complaint", -1.5, &[W("still"), G(2, 0), A("waiting|havent|hasnt|not|no|nothing")]),
+    ctx("neg.complaint", -1.5, &[C(NEG), G(1, 0), A("work|working|works|arrived|received|charging")]),
+    ctx("neg.complaint", -1.5, &[A("stopped|quit"), A("working|charging")]),
+    ctx("neg.complaint", -1.5, &[A("keeps|kept"), C(ACQ_ING | COMPLAIN)]),
+    ctx("neg.owned_item", -1.0, &[C(MY), G(1, 0), C(OWNABLE)]),
+    stmt("neg.advice", -3.0, &[C(YOU), A("should|must|gotta|need"), G(2, 0), C(CHOOSE_V)]),
+    stmt("neg.advice", -3.0, &[A("dont|never"), C(ACQ)]),
+    stmt("neg.advice", -3.0, &[C(SELF), G(2, 0), C(RECV)]),
+    ctx("neg.advice", -3.0, &[C(NEG), G(1, 0), C(RECV)]),
+    ctx("neg.advice", -3.0, &[W("highly"), C(RECV)]),
+    ctx("neg.advice", -2.5, &[W("if"), C(YOU | ANYONE), G(2, 0), C(LOOK | NEED)]),
+    ctx("neg.advice", -2.5, &[W("if"), A("youre|your")]),
+    ctx("neg.advice", -2.5, &[C(ANYONE), A("asking|wondering")]),
+    ctx("neg.advice", -2.0, &[W("whatever"), C(YOU), C(CHOOSE_V)]),
+    ctx("neg.chat", -1.5, &[C(ANYONE), W("else")]),
+    ctx("neg.complaint", -1.5, &[W("charged"), A("twice|double|again")]),
+    ctx("neg.promotion", -3.0, &[W("dm"), W("us")]),
+    ctx("neg.free", -2.0, &[W("not"), W("paying")]),
+    ctx("neg.free", -2.0, &[C(NEG), W("want"), W("to"), W("pay"), W("for")]),
+    ctx("neg.advice", -2.5, &[W("before"), C(YOU), C(ACQ)]),
+    ctx("neg.advice", -1.5, &[W("check"), W("out")]),
+    stmt("neg.promotion", -3.5, &[A("use|promo|discount"), W("code")]),
+    stmt("neg.promotion", -3.5, &[C(PCT), W("off")]),
+    ctx("neg.promotion", -3.5, &[W("link"), W("in"), W("bio")]),
+    ctx("neg.promotion", -3.0, &[W("dm"), G(1, 0), A("for|to")]),
+    ctx("neg.promotion", -3.5, &[A("shop|buy|order"), W("now")]),
+    stmt("neg.promotion", -3.0, &[W("for"), W("sale")]),
+    stmt("neg.promotion", -3.5, &[C(SELF), G(1, 0), A("selling|sell|offer|ship")]),
+    ctx("neg.promotion", -3.0, &[W("selling"), C(MY)]),
+    ctx("neg.promotion", -3.0, &[W("want"), W("to"), W("sell")]),
+    ctx("neg.promotion", -3.5, &[C(ANYONE), G(1, 0), C(NEED), W("to"), W("buy")]),
+    ctx("neg.promotion", -3.0, &[W("limited"), A("time|stock|offer")]),
+    stmt("neg.promotion", -2.0, &[W("free"), W("shipping")]),
+    ctx("neg.promotion", -2.5, &[A("dont|never"), W("miss")]),
+    ctx("neg.contest", -3.5, &[A("rt|retweet|follow|like|tag|enter|comment"), G(3, 0), W("win")]),
+    ctx("neg.contest", -3.0, &[W("pick"), W("me")]),
+    ctx("neg.contest", -3.0, &[A("entered|tagging|tagged")]),
+    ctx("neg.contest", -2.5, &[W("to"), A("win|enter")]),
+    ctx("neg.rhetorical", -3.0, &[W("who"), G(2, 0), A("buys|pays|needs")]),
+    ctx("neg.rhetorical", -3.0, &[W("who"), A("would|even|tf"), G(1, 0), C(ACQ)]),
+    ctx("neg.rhetorical", -3.0, &[W("why"), A("would|does|do"), C(ANYONE | YOU), G(2, 0), C(ACQ)]),
+    ctx("neg.rhetorical", -2.5, &[W("imagine"), G(1, 0), C(ACQ_ING | ACQ)]),
+    ctx("neg.rhetorical", -2.0, &[W("/"), W("s")]),
+    ctx("neg.not_looking", -3.5, &[W("just"), A("browsing|looking|window")]),
+    ctx("neg.not_looking", -3.5, &[W("not"), A("buying|shopping|switching|planning")]),
+    ctx("neg.not_looking", -3.5, &[W("not"), W("interested"), End]),
+    ctx("neg.not_looking", -3.5, &[W("not"), W("interested"), W("in"), C(ACQ_ING | ANY)]),
+    ctx("neg.not_looking", -2.5, &[W("no"), A("thanks|thx|thank")]),
+    ctx("neg.not_looking", -1.5, &[W("just"), W("curious")]),
+    ctx("neg.wish", -2.0, &[W("take"), W("my"), W("money")]),
+    ctx("neg.wish", -1.0, &[C(SELF), W("wish")]),
+];

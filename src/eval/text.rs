@@ -1,0 +1,92 @@
+//! The human-readable form of an evaluation report.
+//!
+//! Owns layout only: every number comes from `eval::Report`.
+
+use std::io::{self, Write};
+
+use super::Report;
+
+/// Write the report as plain text tables.
+pub fn write_text(r: &Report, out: &mut dyn Write) -> io::Result<()> {
+    let c = &r.counts;
+    writeln!(
+        out,
+        "messages: {}   threshold (reply_at): {:.2}",
+        r.n, r.threshold
+    )?;
+    writeln!(
+        out,
+        "solicitation: precision {:.3}  recall {:.3}  F1 {:.3}  false-positive rate on negatives {:.4}",
+        r.precision, r.recall, r.f1, r.fp_rate
+    )?;
+    writeln!(out, "tp {}  fp {}  fn {}  tn {}", c.tp, c.fp, c.fn_, c.tn)?;
+    writeln!(out, "\nconfusion (rows gold, columns predicted)")?;
+    writeln!(
+        out,
+        "{:>14} {:>13} {:>7} {:>7}",
+        "", "solicitation", "intent", "not"
+    )?;
+    for (gold, row) in &r.confusion {
+        let get = |k: &str| row.get(k).copied().unwrap_or(0);
+        writeln!(
+            out,
+            "{:>14} {:>13} {:>7} {:>7}",
+            gold,
+            get("solicitation"),
+            get("intent"),
+            get("not")
+        )?;
+    }
+    writeln!(
+        out,
+        "\nby kind{:>38} {:>5} {:>8} {:>6} {:>6}",
+        "n", "right", "exact", "as-sol", ""
+    )?;
+    for (kind, k) in &r.by_kind {
+        let name: String = kind.chars().take(40).collect();
+        writeln!(
+            out,
+            "  {:<40} {:>5} {:>5} {:>8} {:>6}",
+            name, k.n, k.correct, k.exact, k.predicted_solicitation
+        )?;
+    }
+    writeln!(out, "\nthreshold  precision  recall     F1  fp-rate")?;
+    for s in &r.thresholds {
+        writeln!(
+            out,
+            "{:>9.1}  {:>9.3}  {:>6.3}  {:>5.3}  {:>7.4}",
+            s.threshold, s.precision, s.recall, s.f1, s.fp_rate
+        )?;
+    }
+    if !r.misclassified.is_empty() {
+        writeln!(out, "\nmisclassified ({})", r.misclassified.len())?;
+    }
+    for m in &r.misclassified {
+        let text: String = m
+            .text
+            .chars()
+            .take(200)
+            .collect::<String>()
+            .replace('\n', " ");
+        writeln!(
+            out,
+            "- {} [{}] gold {} got {} score {:.2}",
+            m.id,
+            m.kind,
+            m.gold.as_str(),
+            m.predicted.as_str(),
+            m.score
+        )?;
+        writeln!(out, "    {text}")?;
+        let cues: Vec<String> = m
+            .cues
+            .iter()
+            .map(|c| format!("{} {:+.1} '{}'", c.id, c.weight, c.matched))
+            .collect();
+        writeln!(out, "    cues: {}", cues.join("; "))?;
+    }
+    for s in &r.skipped {
+        writeln!(out, "skipped line {}: {}", s.line, s.error)?;
+    }
+    Ok(())
+}

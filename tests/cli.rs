@@ -1,0 +1,264 @@
+//! End-to-end tests of the real `shopkeep` binary: replay on the shipped
+//! example and config, replay twice on one store, audit, check on bad
+//! configs, and malformed transcript lines.
+
+use std::collections::HashMap;
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output};
+
+use serde_json::Value;
+
+fn root() -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+}
+
+fn shopkeep(args: &[&str]) -> Output {
+    Command::new(env!("CARGO_BIN_EXE_shopkeep"))
+        .args(args)
+        .current_dir(root())
+        .output()
+        .expect("the shopkeep binary runs")
+}
+
+fn stdout(o: &Output) -> String {
+    String::from_utf8_lossy(&o.stdout).into_owned()
+}
+
+fn stderr(o: &Output) -> String {
+    String::from_utf8_lossy(&o.stderr).into_owned()
+}
+
+/// Replay as JSON; one object per message, keyed by message id.
+fn replay_json(file: &Path, db: &str) -> HashMap<String, Value> {
+    let o = shopkeep(&["replay", file.to_str().unwrap(), "--db", db, "--json"]);
+    assert!(o.status.success(), "replay failed: {}", stderr(&o));
+    stdout(&o)
+        .lines()
+        .map(|l| serde_json::from_str::<Value>(l).expect("each line is JSON"))
+        .map(|v| (v["message_id"].as_str().unwrap().to_string(), v))
+        .collect()
+}
+
+fn example() -> PathBuf {
+    root().join("examples/community.jsonl")
+}
+
+#[test]
+fn replay_of_the_example_answers_asks_and_stays_silent_with_reasons() {
+    let out = replay_json(&example(), ":memory:");
+    assert_eq!(out.len(), 68);
+    for v in out.values() {
+        for key in [
+            "message_id",
+            "verdict",
+            "score",
+            "action",
+            "reply",
+            "reason",
+        ] {
+            assert!(v.get(key).is_some(), "{key} missing in {v}");
+        }
+    }
+    let action = |id: &str| out[id]["action"].as_str().unwrap().to_string();
+    let code = |id: &str| out[id]["reason_code"].as_str().unwrap().to_string();
+
+    // A clear request to buy, the multi-brand pitch and "best deal on an oak table".
+    for id in ["m03", "m05", "m08"] {
+        assert_eq!(action(id), "reply", "{id}: {}", out[id]);
+        assert!(
+            out[id]["reply"].as_str().unwrap().contains("Oak & Thistle"),
+            "{id} discloses the brand"
+        );
+    }
+    assert_eq!(out["m05"]["template"], "multi_brand");
+    // Silences with their reasons.
+    assert_eq!(
+        code("m06"),
+        "not_a_solicitation",
+        "complaint mentioning buying"
+    );
+    assert_eq!(code("m07"), "not_a_solicitation", "already bought");
+    assert_eq!(code("m12"), "not_a_solicitation", "joke");
+    assert_eq!(
+        code("m10"),
+        "not_a_solicitation",
+        "not looking, just browsing"
+    );
+    assert_eq!(code("m09"), "author_is_bot");
+    assert_eq!(code("m01"), "author_is_staff");
+    assert_eq!(code("m14"), "channel_not_watched");
+    // The same person asking again minutes later is held back by the cooldown.
+    assert_eq!(code("m11"), "user_cooldown");
+    assert_eq!(action("m11"), "none");
+    // The #deals rush is cut to the channel quota.
+    let deals_replies = ["m18", "m19", "m21", "m22", "m23", "m24", "m25", "m26"]
+        .iter()
+        .filter(|id| action(id) == "reply")
+        .count();
+    assert_eq!(deals_replies, 6);
+    assert_eq!(code("m26"), "channel_quota", "the last ask of the rush is held back");
+    // Opt-out, then silence, then opt-in.
+    assert_eq!(code("m28"), "opt_out");
+    assert_eq!(action("m28"), "reply");
+    assert_eq!(code("m47"), "opted_out");
+    assert_eq!(code("m67"), "opt_in");
+    // A DM opens a ticket; the customer is left to staff afterwards, in public too.
+    assert_eq!(action("m31"), "handoff");
+    assert!(
+        out["m31"]["reply"].is_string(),
+        "the DM gets one acknowledgement"
+    );
+    assert_eq!(action("m32"), "handoff");
+    assert!(out["m32"]["reply"].is_null(), "no second acknowledgement");
+    assert_eq!(code("m42"), "ticket_open");
+    // Asking for a person, and a bespoke quote, go to staff.
+    assert_eq!(action("m17"), "handoff");
+    assert_eq!(action("m20"), "handoff");
+}
+
+#[test]
+fn the_readable_replay_shows_replies_silences_and_a_summary() {
+    let o = shopkeep(&["replay", example().to_str().unwrap(), "--db", ":memory:"]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    let text = stdout(&o);
+    assert!(text.contains("→ reply [multi_brand#"), "{text}");
+    assert!(text.contains("· silent: held back: already answered this user (cooldown)"));
+    assert!(text.contains("⇄ hand-off to staff: direct message to the bot"));
+    assert!(text.contains("Summary"));
+    assert!(text.contains("held back"));
+}
+
+#[test]
+fn replaying_twice_on_one_store_never_replies_twice_and_audit_lists_every_reply() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("shopkeep.db");
+    let db = db.to_str().unwrap();
+    let first = replay_json(&example(), db);
+    let replied: Vec<&String> = first
+        .keys()
+        .filter(|id| first[*id]["action"] == "reply")
+        .collect();
+    assert!(!replied.is_empty());
+    let second = replay_json(&example(), db);
+    for id in &replied {
+        assert_eq!(second[*id]["action"], "none", "{id} answered twice");
+        assert_eq!(second[*id]["reason_code"], "already_answered_message");
+    }
+
+    let o = shopkeep(&["audit", "--db", db, "--csv"]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    let csv = stdout(&o);
+    assert!(csv.starts_with("id,decided_at,source,mode,message_id"));
+    for id in &replied {
+        let row = csv
+            .lines()
+            .find(|l| l.contains(&format!(",{id},")))
+            .unwrap_or_else(|| panic!("{id} not audited"));
+        assert!(row.contains("replayed"), "{row}");
+    }
+    assert!(csv
+        .lines()
+        .any(|l| l.contains(",m11,") && l.contains("user_cooldown")));
+}
+
+#[test]
+fn a_malformed_transcript_line_is_reported_and_skipped() {
+    let dir = tempfile::tempdir().unwrap();
+    let file = dir.path().join("t.jsonl");
+    std::fs::write(
+        &file,
+        "{\"id\":\"a\",\"at\":\"2026-11-23T09:00:00Z\",\"author\":{\"id\":\"u1\",\"name\":\"x\"},\"channel\":\"general\",\"content\":\"hi all\"}\n\
+         {broken\n\
+         {\"id\":\"b\",\"at\":\"2026-11-23T09:01:00Z\",\"author\":{\"id\":\"u2\",\"name\":\"y\"},\"channel\":\"general\",\"content\":\"where can I buy an oak dining table?\"}\n",
+    )
+    .unwrap();
+    let o = shopkeep(&[
+        "replay",
+        file.to_str().unwrap(),
+        "--db",
+        ":memory:",
+        "--json",
+    ]);
+    assert!(o.status.success());
+    assert!(stderr(&o).contains("t.jsonl:2: skipped"), "{}", stderr(&o));
+    assert_eq!(stdout(&o).lines().count(), 2);
+}
+
+#[test]
+fn check_passes_on_the_shipped_config_and_names_the_problem_in_a_bad_one() {
+    let o = shopkeep(&["check"]);
+    assert!(o.status.success(), "{}", stderr(&o));
+
+    let dir = tempfile::tempdir().unwrap();
+    let bad = dir.path().join("bad.toml");
+    let shipped = std::fs::read_to_string(root().join("config/shopkeep.toml")).unwrap();
+    let broken = shipped
+        .replace("per_channel = 6", "per_channel = 0")
+        .replace(
+            "dir = \"../templates\"",
+            &format!("dir = \"{}\"", root().join("templates").display()),
+        );
+    std::fs::write(&bad, broken).unwrap();
+    let o = shopkeep(&["check", "--config", bad.to_str().unwrap()]);
+    assert_eq!(o.status.code(), Some(1));
+    let err = stderr(&o);
+    assert!(
+        err.contains("bad.toml:")
+            && err.contains("`limits.per_channel`: must be a whole number of at least 1"),
+        "{err}"
+    );
+}
+
+/// A long transcript: one solicitation a minute from ever new people,
+/// alternating watched channels, for days.
+fn long_transcript(path: &Path, n: usize) {
+    use std::fmt::Write as _;
+    let mut s = String::new();
+    let t0 = chrono::DateTime::parse_from_rfc3339("2026-11-23T00:00:00Z").unwrap();
+    for i in 0..n {
+        let at = (t0 + chrono::Duration::minutes(i as i64)).to_rfc3339();
+        let channel = if i % 2 == 0 { "general" } else { "deals" };
+        writeln!(
+            s,
+            r#"{{"id":"k{i}","at":"{at}","author":{{"id":"p{i}","name":"person{i}"}},"channel":"{channel}","content":"where can I buy a solid oak dining table? any deals?"}}"#
+        )
+        .unwrap();
+    }
+    std::fs::write(path, s).unwrap();
+}
+
+#[test]
+fn killing_replay_midway_loses_no_audit_record_of_a_reply_it_reported() {
+    use std::io::{BufRead, BufReader};
+    use std::process::Stdio;
+
+    let dir = tempfile::tempdir().unwrap();
+    let transcript = dir.path().join("long.jsonl");
+    long_transcript(&transcript, 20_000);
+    let db = dir.path().join("kill.db");
+    let mut child = Command::new(env!("CARGO_BIN_EXE_shopkeep"))
+        .args(["replay", transcript.to_str().unwrap(), "--db", db.to_str().unwrap(), "--json"])
+        .current_dir(root())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::null())
+        .spawn()
+        .unwrap();
+    let mut reported = Vec::new();
+    let mut lines = BufReader::new(child.stdout.take().unwrap()).lines();
+    while reported.len() < 40 {
+        let line = lines.next().expect("replay still running").unwrap();
+        let v: Value = serde_json::from_str(&line).unwrap();
+        if v["action"] == "reply" {
+            reported.push(v["message_id"].as_str().unwrap().to_string());
+        }
+    }
+    child.kill().unwrap(); // SIGKILL
+    child.wait().unwrap();
+
+    let o = shopkeep(&["audit", "--db", db.to_str().unwrap(), "--csv"]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    let audited: Vec<String> = stdout(&o).lines().skip(1).map(|l| l.split(',').nth(4).unwrap().to_string()).collect();
+    for id in &reported {
+        assert!(audited.contains(id), "reply to {id} was reported but has no audit record");
+    }
+}
