@@ -16,16 +16,19 @@
 //! - [`runtime`]: the queue and the engine task (decisions in arrival order).
 //! - [`outgoing`]: each action as a Discord message, with its allowed-mentions.
 //! - [`deliver`]: posting with bounded retries, staleness, and the audit record.
+//! - [`run`]: `shopkeep run` — start-up checks, wiring, graceful shutdown.
 
 pub mod client;
 pub mod deliver;
 pub mod handler;
 pub mod invite;
 pub mod outgoing;
+pub mod run;
 pub mod runtime;
 pub mod token;
 pub mod translate;
 
 pub use client::{build_http, client_builder, intents};
 pub use invite::invite_url;
+pub use run::{run, run_from_env};
 pub use token::{Token, TokenError};
