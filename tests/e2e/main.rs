@@ -9,5 +9,6 @@ mod support;
 
 mod fake_rest;
 mod harness;
+mod live;
 mod poise_framework;
 mod replier;

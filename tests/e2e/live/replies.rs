@@ -1,0 +1,169 @@
+//! Who gets a reply, what it says and whom it may ping.
+
+use serde_json::json;
+
+use super::{record_of, start_bot, ASK};
+use crate::support::fixtures::{
+    user_json, MessageJson, ALICE, BOB, DEALS, EVERYONE_NAMED, GENERAL, RANDOM, STAFFER,
+    STAFF_DESK, STAFF_ROLE,
+};
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_solicitation_in_a_watched_channel_gets_one_reply_that_pings_only_the_asker() {
+    let bot = start_bot(|_| {}).await;
+    bot.say(10_001, GENERAL, &ALICE, ASK);
+
+    let post = bot.reply_to(10_001).await;
+    assert_eq!(post.route(), format!("/channels/{GENERAL}/messages"));
+    let body = post.json();
+    assert_eq!(body["content"], bot.expected_solicitation_reply("alice"));
+    assert_eq!(
+        body["allowed_mentions"],
+        json!({"parse": [], "users": [ALICE.id.to_string()], "roles": [], "replied_user": true})
+    );
+
+    bot.say(10_002, DEALS, &BOB, ASK);
+    bot.reply_to(10_002).await;
+    assert_eq!(bot.posts_replying_to(10_001).len(), 1);
+    let audit = bot.stop_and_audit().await;
+    let record = record_of(&audit, 10_001);
+    assert_eq!(
+        (record.reason_code.as_str(), record.delivery.as_str()),
+        ("solicitation", "sent")
+    );
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_complaint_and_a_message_in_an_unwatched_channel_get_no_reply() {
+    let bot = start_bot(|_| {}).await;
+    let complaint =
+        "I bought an oak table from you last month and it arrived cracked. Terrible service.";
+    bot.say(11_001, GENERAL, &ALICE, complaint);
+    bot.say(11_002, RANDOM, &BOB, ASK);
+    // Barrier: a later solicitation that is answered.
+    bot.say(11_003, GENERAL, &EVERYONE_NAMED, ASK);
+    bot.reply_to(11_003).await;
+
+    assert!(bot.posts_replying_to(11_001).is_empty());
+    assert!(bot.posts_replying_to(11_002).is_empty());
+    assert!(bot.posts_in(RANDOM).is_empty());
+    bot.stop_and_audit().await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_flood_of_solicitations_is_cut_to_the_channel_quota() {
+    let bot = start_bot(|c| c.limits.per_channel = 3).await;
+    for n in 0..8_u64 {
+        let asker = user_json(4100 + n, &format!("shopper{n}"));
+        let d = MessageJson::new(12_001 + n, GENERAL, asker, ASK)
+            .in_guild(vec![])
+            .build();
+        bot.fake.dispatch("MESSAGE_CREATE", d);
+    }
+    bot.say(12_100, DEALS, &ALICE, ASK);
+    bot.reply_to(12_100).await;
+
+    assert_eq!(
+        bot.posts_in(GENERAL).len(),
+        3,
+        "{}",
+        bot.fake.describe_requests()
+    );
+    let audit = bot.stop_and_audit().await;
+    let held = (12_001..12_009)
+        .filter(|&id| record_of(&audit, id).reason_code == "channel_quota")
+        .count();
+    assert_eq!(held, 5, "the other five are held back by the channel quota");
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_bots_own_echoed_reply_is_not_answered() {
+    let bot = start_bot(|_| {}).await;
+    bot.say(13_001, GENERAL, &ALICE, ASK);
+    bot.reply_to(13_001).await;
+    // The fake echoed that reply as MESSAGE_CREATE from the bot; an
+    // explicit bot-authored solicitation too:
+    let mut shopbot = user_json(4200, "otherbot");
+    shopbot["bot"] = json!(true);
+    let d = MessageJson::new(13_002, GENERAL, shopbot, ASK)
+        .in_guild(vec![])
+        .build();
+    bot.fake.dispatch("MESSAGE_CREATE", d);
+    bot.say(13_003, DEALS, &BOB, ASK);
+    bot.reply_to(13_003).await;
+
+    assert!(bot.posts_replying_to(13_002).is_empty());
+    let posts = bot
+        .fake
+        .requests_to(&axum::http::Method::POST, super::POST_MESSAGE);
+    assert_eq!(
+        posts.len(),
+        2,
+        "one reply to alice, one to bob; none to an echo"
+    );
+    bot.stop_and_audit().await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_user_named_everyone_is_answered_without_pinging_anyone_else() {
+    let bot = start_bot(|_| {}).await;
+    bot.say(14_001, GENERAL, &EVERYONE_NAMED, ASK);
+
+    let body = bot.reply_to(14_001).await.json().clone();
+    assert_eq!(
+        body["allowed_mentions"],
+        json!({"parse": [], "users": [EVERYONE_NAMED.id.to_string()], "roles": [], "replied_user": true})
+    );
+    let text = body["content"].as_str().unwrap();
+    assert!(
+        !text.contains("@everyone"),
+        "the name is defused in the text too: {text}"
+    );
+    bot.stop_and_audit().await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn staff_are_never_answered() {
+    let bot = start_bot(|_| {}).await;
+    bot.say(15_001, GENERAL, &STAFFER, ASK);
+    bot.say(15_002, GENERAL, &ALICE, ASK);
+    bot.reply_to(15_002).await;
+
+    assert!(bot.posts_replying_to(15_001).is_empty());
+    bot.stop_and_audit().await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn asking_for_a_person_notifies_the_staff_channel_pinging_only_the_staff_role() {
+    let bot = start_bot(|_| {}).await;
+    bot.say(
+        16_001,
+        GENERAL,
+        &BOB,
+        "can I talk to a person about a made to measure table?",
+    );
+
+    let ack = bot.reply_to(16_001).await;
+    assert_eq!(
+        ack.json()["allowed_mentions"]["users"],
+        json!([BOB.id.to_string()])
+    );
+    let notice = bot
+        .fake
+        .wait_for_request(0, crate::support::client::PROMPTLY, |r| {
+            r.route() == format!("/channels/{STAFF_DESK}/messages")
+        })
+        .await;
+    let body = notice.json();
+    assert_eq!(
+        body["allowed_mentions"],
+        json!({"parse": [], "users": [], "roles": [STAFF_ROLE.to_string()], "replied_user": false})
+    );
+    let text = body["content"].as_str().unwrap();
+    assert!(
+        text.starts_with(&format!("<@&{STAFF_ROLE}> Hand-off: bob")),
+        "{text}"
+    );
+    assert!(text.contains("asked for a person"), "{text}");
+    bot.stop_and_audit().await;
+}
