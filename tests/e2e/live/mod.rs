@@ -90,24 +90,6 @@ impl Bot {
             .await
     }
 
-    /// Every POST (whatever its answer) that replied to message `id`.
-    pub fn posts_replying_to(&self, id: u64) -> Vec<RecordedRequest> {
-        self.fake
-            .requests_to(&Method::POST, POST_MESSAGE)
-            .into_iter()
-            .filter(|r| references(r, id))
-            .collect()
-    }
-
-    /// Every message POSTed to `channel`.
-    pub fn posts_in(&self, channel: u64) -> Vec<RecordedRequest> {
-        self.fake
-            .requests_to(&Method::POST, POST_MESSAGE)
-            .into_iter()
-            .filter(|r| r.route() == format!("/channels/{channel}/messages"))
-            .collect()
-    }
-
     /// What the shipped templates say to `asker` the first time they ask about dining tables.
     pub fn expected_solicitation_reply(&self, asker: &str) -> String {
         let req = ReplyRequest {
@@ -136,12 +118,40 @@ impl Bot {
         (result, self.fake, self.dir)
     }
 
-    /// Stops the bot (it must stop cleanly) and returns the audit trail.
-    pub async fn stop_and_audit(self) -> Vec<AuditRecord> {
+    /// Stops the bot (it must stop cleanly). Deliveries are drained by then,
+    /// so what [`Finished`] shows is final.
+    pub async fn finish(self) -> Finished {
         let (result, fake, dir) = self.stop().await;
         result.expect("run returns Ok after a shutdown signal");
-        fake.shutdown().await;
-        audit(&dir).await
+        let audit = audit(&dir).await;
+        Finished { fake, audit }
+    }
+}
+
+/// A stopped bot: every REST call it made and its audit trail.
+pub struct Finished {
+    pub fake: FakeDiscord,
+    pub audit: Vec<AuditRecord>,
+}
+
+impl Finished {
+    /// Every POST (whatever its answer) that replied to message `id`.
+    pub fn posts_replying_to(&self, id: u64) -> Vec<RecordedRequest> {
+        posts_replying_to(&self.fake, id)
+    }
+
+    /// Every message POSTed to `channel`.
+    pub fn posts_in(&self, channel: u64) -> Vec<RecordedRequest> {
+        self.fake
+            .requests_to(&Method::POST, POST_MESSAGE)
+            .into_iter()
+            .filter(|r| r.route() == format!("/channels/{channel}/messages"))
+            .collect()
+    }
+
+    /// The audit record of message `id`.
+    pub fn record(&self, id: u64) -> &AuditRecord {
+        record_of(&self.audit, id)
     }
 }
 
@@ -163,6 +173,13 @@ pub fn record_of(records: &[AuditRecord], id: u64) -> &AuditRecord {
         .iter()
         .find(|r| r.message_id == id.to_string())
         .unwrap_or_else(|| panic!("no audit record for message {id}: {records:#?}"))
+}
+
+fn posts_replying_to(fake: &FakeDiscord, id: u64) -> Vec<RecordedRequest> {
+    fake.requests_to(&Method::POST, POST_MESSAGE)
+        .into_iter()
+        .filter(|r| references(r, id))
+        .collect()
 }
 
 fn references(r: &RecordedRequest, id: u64) -> bool {

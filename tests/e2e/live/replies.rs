@@ -2,7 +2,7 @@
 
 use serde_json::json;
 
-use super::{record_of, start_bot, ASK};
+use super::{start_bot, ASK};
 use crate::support::fixtures::{
     user_json, MessageJson, ALICE, BOB, DEALS, EVERYONE_NAMED, GENERAL, RANDOM, STAFFER,
     STAFF_DESK, STAFF_ROLE,
@@ -24,9 +24,9 @@ async fn a_solicitation_in_a_watched_channel_gets_one_reply_that_pings_only_the_
 
     bot.say(10_002, DEALS, &BOB, ASK);
     bot.reply_to(10_002).await;
-    assert_eq!(bot.posts_replying_to(10_001).len(), 1);
-    let audit = bot.stop_and_audit().await;
-    let record = record_of(&audit, 10_001);
+    let done = bot.finish().await;
+    assert_eq!(done.posts_replying_to(10_001).len(), 1);
+    let record = done.record(10_001);
     assert_eq!(
         (record.reason_code.as_str(), record.delivery.as_str()),
         ("solicitation", "sent")
@@ -44,10 +44,10 @@ async fn a_complaint_and_a_message_in_an_unwatched_channel_get_no_reply() {
     bot.say(11_003, GENERAL, &EVERYONE_NAMED, ASK);
     bot.reply_to(11_003).await;
 
-    assert!(bot.posts_replying_to(11_001).is_empty());
-    assert!(bot.posts_replying_to(11_002).is_empty());
-    assert!(bot.posts_in(RANDOM).is_empty());
-    bot.stop_and_audit().await;
+    let done = bot.finish().await;
+    assert!(done.posts_replying_to(11_001).is_empty());
+    assert!(done.posts_replying_to(11_002).is_empty());
+    assert!(done.posts_in(RANDOM).is_empty());
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -63,15 +63,15 @@ async fn a_flood_of_solicitations_is_cut_to_the_channel_quota() {
     bot.say(12_100, DEALS, &ALICE, ASK);
     bot.reply_to(12_100).await;
 
+    let done = bot.finish().await;
     assert_eq!(
-        bot.posts_in(GENERAL).len(),
+        done.posts_in(GENERAL).len(),
         3,
         "{}",
-        bot.fake.describe_requests()
+        done.fake.describe_requests()
     );
-    let audit = bot.stop_and_audit().await;
     let held = (12_001..12_009)
-        .filter(|&id| record_of(&audit, id).reason_code == "channel_quota")
+        .filter(|&id| done.record(id).reason_code == "channel_quota")
         .count();
     assert_eq!(held, 5, "the other five are held back by the channel quota");
 }
@@ -92,16 +92,10 @@ async fn the_bots_own_echoed_reply_is_not_answered() {
     bot.say(13_003, DEALS, &BOB, ASK);
     bot.reply_to(13_003).await;
 
-    assert!(bot.posts_replying_to(13_002).is_empty());
-    let posts = bot
-        .fake
-        .requests_to(&axum::http::Method::POST, super::POST_MESSAGE);
-    assert_eq!(
-        posts.len(),
-        2,
-        "one reply to alice, one to bob; none to an echo"
-    );
-    bot.stop_and_audit().await;
+    let done = bot.finish().await;
+    assert!(done.posts_replying_to(13_002).is_empty());
+    let posts = done.posts_in(GENERAL).len() + done.posts_in(DEALS).len();
+    assert_eq!(posts, 2, "one reply to alice, one to bob; none to an echo");
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -119,7 +113,7 @@ async fn a_user_named_everyone_is_answered_without_pinging_anyone_else() {
         !text.contains("@everyone"),
         "the name is defused in the text too: {text}"
     );
-    bot.stop_and_audit().await;
+    bot.finish().await;
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -129,8 +123,8 @@ async fn staff_are_never_answered() {
     bot.say(15_002, GENERAL, &ALICE, ASK);
     bot.reply_to(15_002).await;
 
-    assert!(bot.posts_replying_to(15_001).is_empty());
-    bot.stop_and_audit().await;
+    let done = bot.finish().await;
+    assert!(done.posts_replying_to(15_001).is_empty());
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -165,5 +159,5 @@ async fn asking_for_a_person_notifies_the_staff_channel_pinging_only_the_staff_r
         "{text}"
     );
     assert!(text.contains("asked for a person"), "{text}");
-    bot.stop_and_audit().await;
+    bot.finish().await;
 }

@@ -22,14 +22,14 @@ async fn a_500_on_the_first_post_is_retried_once_and_one_reply_is_posted() {
     bot.say(20_001, GENERAL, &ALICE, ASK);
 
     bot.reply_to(20_001).await;
-    let statuses: Vec<u16> = bot
+    let done = bot.finish().await;
+    let statuses: Vec<u16> = done
         .posts_replying_to(20_001)
         .iter()
         .map(|r| r.status)
         .collect();
     assert_eq!(statuses, [500, 200]);
-    let audit = bot.stop_and_audit().await;
-    assert_eq!(record_of(&audit, 20_001).delivery, "sent");
+    assert_eq!(done.record(20_001).delivery, "sent");
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -41,9 +41,9 @@ async fn an_accepted_post_with_an_unreadable_answer_counts_as_sent_and_is_not_re
     bot.say(21_002, DEALS, &BOB, ASK);
     bot.reply_to(21_002).await;
 
-    assert_eq!(bot.posts_replying_to(21_001).len(), 1);
-    let audit = bot.stop_and_audit().await;
-    assert_eq!(record_of(&audit, 21_001).delivery, "sent");
+    let done = bot.finish().await;
+    assert_eq!(done.posts_replying_to(21_001).len(), 1);
+    assert_eq!(done.record(21_001).delivery, "sent");
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -61,8 +61,8 @@ async fn a_message_replayed_after_a_gateway_reconnect_gets_no_second_reply() {
     bot.say(22_002, DEALS, &BOB, ASK);
     bot.reply_to(22_002).await;
 
-    assert_eq!(bot.posts_replying_to(22_001).len(), 1);
-    bot.stop_and_audit().await;
+    let done = bot.finish().await;
+    assert_eq!(done.posts_replying_to(22_001).len(), 1);
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -79,9 +79,9 @@ async fn a_reply_that_would_be_late_is_dropped_and_recorded_stale() {
     bot.say(23_002, DEALS, &BOB, ASK);
     bot.reply_to(23_002).await;
 
-    assert!(bot.posts_replying_to(23_001).is_empty());
-    let audit = bot.stop_and_audit().await;
-    assert_eq!(record_of(&audit, 23_001).delivery, "stale");
+    let done = bot.finish().await;
+    assert!(done.posts_replying_to(23_001).is_empty());
+    assert_eq!(done.record(23_001).delivery, "stale");
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
