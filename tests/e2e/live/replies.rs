@@ -161,3 +161,51 @@ async fn asking_for_a_person_notifies_the_staff_channel_pinging_only_the_staff_r
     assert!(text.contains("asked for a person"), "{text}");
     bot.finish().await;
 }
+
+/// MESSAGE_REACTION_ADD: `person` puts `emoji` on bot message `message`.
+fn reaction_on_bot_message(
+    person: &crate::support::fixtures::Person,
+    message: u64,
+    emoji: &str,
+) -> serde_json::Value {
+    use crate::support::fixtures::{member_json, BOT_ID, GUILD_ID};
+    json!({
+        "user_id": person.id.to_string(), "channel_id": GENERAL.to_string(),
+        "message_id": message.to_string(), "guild_id": GUILD_ID.to_string(),
+        "member": member_json(user_json(person.id, person.name), vec![]),
+        "emoji": {"id": null, "name": emoji}, "message_author_id": BOT_ID.to_string(),
+        "burst": false, "burst_colors": [], "type": 0
+    })
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_optout_reaction_on_a_bot_message_is_confirmed_once_and_holds() {
+    let bot = start_bot(|_| {}).await;
+    bot.fake.dispatch(
+        "MESSAGE_REACTION_ADD",
+        reaction_on_bot_message(&ALICE, 17_000, "👍"),
+    );
+    let optout = reaction_on_bot_message(&ALICE, 17_000, "🔕");
+    bot.fake.dispatch("MESSAGE_REACTION_ADD", optout.clone());
+
+    let confirmation = bot.reply_to(17_000).await;
+    assert_eq!(
+        confirmation.json()["allowed_mentions"]["users"],
+        json!([ALICE.id.to_string()])
+    );
+    bot.fake.dispatch("MESSAGE_REACTION_ADD", optout);
+    bot.say(17_001, GENERAL, &ALICE, ASK);
+    bot.say(17_002, DEALS, &BOB, ASK);
+    bot.reply_to(17_002).await;
+
+    let done = bot.finish().await;
+    assert_eq!(done.posts_replying_to(17_000).len(), 1, "one confirmation");
+    assert!(done.posts_replying_to(17_001).is_empty(), "opted out");
+    assert_eq!(
+        done.audit
+            .iter()
+            .filter(|r| r.reason_code == "opt_out")
+            .count(),
+        1
+    );
+}
