@@ -25,6 +25,7 @@ pub mod config;
 pub mod core;
 pub mod engine;
 pub mod eval;
+pub mod reload;
 pub mod replay;
 pub mod reply;
 pub mod store;

@@ -96,7 +96,11 @@ fn replay_of_the_example_answers_asks_and_stays_silent_with_reasons() {
         .filter(|id| action(id) == "reply")
         .count();
     assert_eq!(deals_replies, 6);
-    assert_eq!(code("m26"), "channel_quota", "the last ask of the rush is held back");
+    assert_eq!(
+        code("m26"),
+        "channel_quota",
+        "the last ask of the rush is held back"
+    );
     // Opt-out, then silence, then opt-in.
     assert_eq!(code("m28"), "opt_out");
     assert_eq!(action("m28"), "reply");
@@ -237,7 +241,13 @@ fn killing_replay_midway_loses_no_audit_record_of_a_reply_it_reported() {
     long_transcript(&transcript, 20_000);
     let db = dir.path().join("kill.db");
     let mut child = Command::new(env!("CARGO_BIN_EXE_shopkeep"))
-        .args(["replay", transcript.to_str().unwrap(), "--db", db.to_str().unwrap(), "--json"])
+        .args([
+            "replay",
+            transcript.to_str().unwrap(),
+            "--db",
+            db.to_str().unwrap(),
+            "--json",
+        ])
         .current_dir(root())
         .stdout(Stdio::piped())
         .stderr(Stdio::null())
@@ -257,8 +267,15 @@ fn killing_replay_midway_loses_no_audit_record_of_a_reply_it_reported() {
 
     let o = shopkeep(&["audit", "--db", db.to_str().unwrap(), "--csv"]);
     assert!(o.status.success(), "{}", stderr(&o));
-    let audited: Vec<String> = stdout(&o).lines().skip(1).map(|l| l.split(',').nth(4).unwrap().to_string()).collect();
+    let audited: Vec<String> = stdout(&o)
+        .lines()
+        .skip(1)
+        .map(|l| l.split(',').nth(4).unwrap().to_string())
+        .collect();
     for id in &reported {
-        assert!(audited.contains(id), "reply to {id} was reported but has no audit record");
+        assert!(
+            audited.contains(id),
+            "reply to {id} was reported but has no audit record"
+        );
     }
 }
