@@ -279,3 +279,91 @@ fn killing_replay_midway_loses_no_audit_record_of_a_reply_it_reported() {
         );
     }
 }
+
+#[test]
+fn hostile_names_are_defused_in_the_exact_text_that_would_be_sent() {
+    let dir = tempfile::tempdir().unwrap();
+    let file = dir.path().join("hostile.jsonl");
+    let names = ["@everyone", "<@&123>", "**[click](http://evil.example)**"];
+    let lines: Vec<String> = names
+        .iter()
+        .enumerate()
+        .map(|(i, name)| {
+            serde_json::json!({
+                "id": format!("h{i}"), "at": format!("2026-11-23T09:0{i}:00Z"),
+                "author": {"id": format!("x{i}"), "name": name},
+                "channel": "general", "content": "where can I buy a solid oak dining table?"
+            })
+            .to_string()
+        })
+        .collect();
+    std::fs::write(&file, lines.join("\n")).unwrap();
+    let out = replay_json(&file, ":memory:");
+    for i in 0..names.len() {
+        let v = &out[&format!("h{i}")];
+        assert_eq!(v["action"], "reply", "{v}");
+        let text = v["reply"].as_str().unwrap();
+        assert!(
+            !text.contains("@everyone") && !text.contains("@here"),
+            "{text}"
+        );
+        assert!(
+            !text.contains("<@&123>") && !text.contains("<@&1"),
+            "a role mention never survives: {text}"
+        );
+        assert!(!text.contains("](http") && !text.contains("**["), "{text}");
+        assert!(
+            !text.contains("http://evil"),
+            "no live link from a name: {text}"
+        );
+    }
+}
+
+#[test]
+fn preview_shows_verdict_template_reply_and_compliance() {
+    let o = shopkeep(&[
+        "preview",
+        "--message",
+        "where can I buy a solid oak dining table?",
+        "--author",
+        "sam",
+    ]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    let text = stdout(&o);
+    assert!(text.contains("verdict:    solicitation"), "{text}");
+    assert!(text.contains("about:      dining-tables"), "{text}");
+    assert!(
+        text.contains("reply:      Hi sam")
+            || text.contains("reply:      Hello sam")
+            || text.contains("reply:      Thanks"),
+        "{text}"
+    );
+    assert!(text.contains("compliance: pass"), "{text}");
+
+    let o = shopkeep(&[
+        "preview",
+        "--message",
+        "I bought a table last week and it broke",
+    ]);
+    let text = stdout(&o);
+    assert!(
+        text.contains("decision:   none — not a solicitation"),
+        "{text}"
+    );
+    assert!(text.contains("template:   none"), "{text}");
+}
+
+#[test]
+fn eval_reports_the_headline_metrics_as_json() {
+    let o = shopkeep(&["eval", "tests/data/dev.jsonl", "--json"]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    let v: Value = serde_json::from_str(&stdout(&o)).expect("one JSON object");
+    for key in ["precision", "recall", "f1", "tp", "fp", "fn", "tn"] {
+        assert!(v.get(key).is_some(), "{key} missing");
+    }
+    let total = ["tp", "fp", "fn", "tn"]
+        .iter()
+        .map(|k| v[*k].as_u64().unwrap())
+        .sum::<u64>();
+    assert_eq!(total, 710);
+}
