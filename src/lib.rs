@@ -10,6 +10,8 @@
 //!   core's `Policy`.
 //! - [`store`] — SQLite persistence (decisions, audit, opt-outs, cooldowns).
 //! - [`engine`] — the shell: message → core → store → actions.
+//! - [`discord`] — the only serenity/poise importer: intents, the redacted
+//!   token, the REST client (optionally via an API base) and the invite URL.
 //! - [`transcript`] — the JSON Lines transcript format `replay` reads.
 //! - [`reply`] — handlebars templates, Discord escaping, compliance checks
 //!   and hot reload; implements the core's `Replies` port.
@@ -23,6 +25,7 @@ pub mod app;
 pub mod cli;
 pub mod config;
 pub mod core;
+pub mod discord;
 pub mod engine;
 pub mod eval;
 pub mod reload;
