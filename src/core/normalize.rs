@@ -42,6 +42,10 @@ pub fn fold(input: &str) -> String {
         .chars()
         .filter(|&c| !is_invisible(c))
         .filter(move |&c| {
+            if is_pictograph(c) {
+                after_latin = false;
+                return true;
+            }
             if is_combining_mark(c) {
                 return !after_latin;
             }
@@ -54,6 +58,10 @@ pub fn fold(input: &str) -> String {
         _ => Box::new(undecorated.stream_safe().nfkc()),
     };
     for c in chars {
+        if is_pictograph(c) {
+            out.push(c);
+            continue;
+        }
         let c = plain_punctuation(c);
         saw_confusable |= confusable(c).is_some();
         for lc in c.to_lowercase() {
@@ -65,6 +73,12 @@ pub fn fold(input: &str) -> String {
     } else {
         out
     }
+}
+
+/// Emoji and pictographs: common in chat, never folded, so they skip the
+/// per-character table look-ups.
+fn is_pictograph(c: char) -> bool {
+    matches!(c, '\u{1f000}'..='\u{1faff}' | '\u{2600}'..='\u{27bf}')
 }
 
 /// Zero-width characters, bidi controls, soft hyphens, variation selectors,

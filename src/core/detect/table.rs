@@ -154,7 +154,7 @@ pub static FRAMES: &[Frame] = &[
     ask("ask.compare", 3.0, &[W("vs")]),
     askq("ask.compare", 2.8, &[C(BEST), W("than")]),
     first(askq("ask.compare", 3.0, &[N(FUNCTION), G(5, NEG | MY | SELF), W("or")])),
-    needing(askq("ask.compare", 2.4, &[C(AUX), G(8, NEG | MY | SELF), W("or")])),
+    first(needing(askq("ask.compare", 2.4, &[C(AUX), G(10, NEG | MY | SELF), W("or")]))),
     // Price, deals, stock and pre-sales logistics.
     ask("ask.price", 3.2, &[W("how"), W("much"), C(AUX | FOR | TO | MODAL)]),
     askq("ask.price", 3.0, &[C(WHICH), G(3, MY), C(PRICE)]),
@@ -228,6 +228,7 @@ pub static FRAMES: &[Frame] = &[
     ctx("neg.advice", -2.5, &[C(ANYONE), A(&["asking", "wondering"])]),
     ctx("neg.advice", -2.0, &[W("whatever"), C(YOU), C(CHOOSE_V)]),
     ctx("neg.chat", -1.5, &[C(ANYONE), W("else")]),
+    ctx("neg.advice", -2.5, &[W("whoever"), A(&["asked", "asking", "was", "said"])]),
     ctx("neg.complaint", -1.5, &[W("charged"), A(&["twice", "double", "again"])]),
     ctx("neg.promotion", -3.0, &[W("dm"), W("us")]),
     ctx("neg.free", -2.0, &[W("not"), W("paying")]),
