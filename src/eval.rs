@@ -260,3 +260,6 @@ pub fn run(
 
 mod text;
 pub use text::write_text;
+
+#[cfg(test)]
+mod tests;

@@ -63,6 +63,10 @@ pub struct Analysis<'a> {
     pub competitors: Vec<String>,
 }
 
+/// Distinct mentions beyond this many change nothing; the cap keeps a
+/// message of 500 mentions linear.
+const MAX_HANDLES: usize = 8;
+
 /// The compiled language model and brand matcher.
 #[derive(Debug, Clone)]
 pub struct Model {
@@ -89,8 +93,8 @@ impl Model {
                 Some(E::C(c)) => bits(*c).for_each(|b| by_bit[b].push(i as u16)),
                 Some(E::W(w)) => by_word.entry(w).or_default().push(i as u16),
                 Some(E::A(ws)) => ws
-                    .split('|')
-                    .for_each(|w| by_word.entry(w).or_default().push(i as u16)),
+                    .iter()
+                    .for_each(|w| by_word.entry(*w).or_default().push(i as u16)),
                 _ => always.push(i as u16),
             }
         }
@@ -146,7 +150,7 @@ impl Model {
             match t.kind {
                 Kind::Word => self.push_word(text, &mut toks, &mut offsets, t.start),
                 Kind::Mention => {
-                    if !handles.contains(&text) {
+                    if handles.len() < MAX_HANDLES && !handles.contains(&text) {
                         handles.push(text);
                     }
                     toks.push(Tok {
@@ -237,7 +241,7 @@ impl Model {
                 Some(_) => {}
             }
             let name = &tokens.text[m.start()..m.end()];
-            if !handles.contains(&name) {
+            if handles.len() < MAX_HANDLES && !handles.contains(&name) {
                 handles.push(name);
             }
             let first = offsets.partition_point(|&o| (o as usize) < m.start());
@@ -310,7 +314,7 @@ fn place(fi: u16, sent: &[Tok], i: usize, s: &Sentence, si: usize) -> Option<Fou
 /// "get it out", "get rid of", "get to the station", "get someone to call
 /// me back": `get` that is not an acquisition.
 pub fn phrasal_get(sent: &[Tok], i: usize) -> bool {
-    if sent[i].w != "get" {
+    if !matches!(sent[i].w, "get" | "getting") {
         return false;
     }
     if sent.get(i + 1).is_some_and(|t| t.cls & GET_AWAY != 0) {
@@ -342,6 +346,11 @@ fn other_classes(kind: Kind, text: &str, lex: &Lexicon) -> u128 {
     }
 }
 
+/// Longest stretch treated as one sentence; run-on chat is cut into clauses
+/// of at most this many tokens (at a comma when there is one), which keeps
+/// evidence local and the work linear in the message length.
+const MAX_SENTENCE: usize = 40;
+
 /// Cut tokens into sentences at sentence-ending punctuation.
 fn sentences(toks: &[Tok]) -> Vec<Sentence> {
     let mut out = Vec::new();
@@ -350,6 +359,13 @@ fn sentences(toks: &[Tok]) -> Vec<Sentence> {
         if t.cls & SENTENCE_END != 0 {
             push_sentence(&mut out, toks, start, i, t.cls & QEND != 0);
             start = i + 1;
+        } else if i - start >= MAX_SENTENCE {
+            let comma = (start + MAX_SENTENCE / 4..i)
+                .rev()
+                .find(|&j| toks[j].cls & COMMA != 0);
+            let cut = comma.unwrap_or(i);
+            push_sentence(&mut out, toks, start, cut, false);
+            start = cut;
         }
     }
     push_sentence(&mut out, toks, start, toks.len(), false);

@@ -42,7 +42,7 @@ pub const SENTENCE_END: u128 = QEND | END;
 
 const WORDS: &[(u128, &str)] = &[
     (WHERE, "where wheres whr wher"),
-    (WHO, "wholl whod whoever who whos whom"),
+    (WHO, "wholl whod who whos whom"),
     (WHICH, "which what whats wat wut"),
     (HOW, "how hows"),
     (WHEN, "when whens"),
@@ -222,17 +222,20 @@ impl Lexicon {
         if !has_double(word) {
             return None;
         }
-        let mut single = String::with_capacity(word.len());
-        let mut last = '\0';
-        for c in word.chars() {
-            if c != last {
-                single.push(c);
+        // Words in the lexicon are short ASCII: a stack buffer will do.
+        let mut buf = [0u8; 24];
+        let mut n = 0;
+        for &b in word.as_bytes() {
+            if n == buf.len() || !b.is_ascii() {
+                return None;
             }
-            last = c;
+            if n == 0 || buf[n - 1] != b {
+                buf[n] = b;
+                n += 1;
+            }
         }
-        self.map
-            .get_key_value(single.as_str())
-            .map(|(k, e)| (*k, *e))
+        let single = std::str::from_utf8(&buf[..n]).ok()?;
+        self.map.get_key_value(single).map(|(k, e)| (*k, *e))
     }
 
     /// "desks" -> "desk", "boxes" -> "box": plural nouns keep their classes.

@@ -23,6 +23,8 @@ mod score;
 mod table;
 #[cfg(test)]
 mod tests;
+#[cfg(test)]
+mod tests_hostile;
 
 pub use score::BIAS;
 

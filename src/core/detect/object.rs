@@ -44,7 +44,8 @@ pub(super) fn object(a: &Analysis, f: &Found) -> Pre {
     }
     // "need an electric toothbrush recommendation": words inside a generic
     // ask that the lexicon does not know are what is asked for.
-    let inside = (start..f.hit.end as usize).find(|&i| a.toks[i].cls == 0);
+    let short = f.hit.end as usize - start <= 5;
+    let inside = (start..f.hit.end as usize).find(|&i| short && a.toks[i].cls == 0);
     match (inside, find(0, a.toks.len(), GOODS)) {
         (Some(i), _) => Pre::at("obj.goods", 0.6, i),
         (None, Some(i)) => Pre::at("obj.goods_nearby", 0.2, i),
@@ -96,8 +97,7 @@ fn support_at(a: &Analysis, f: &Found) -> Option<usize> {
         let property = i >= s.start + 2 && t[i - 1].w == "to" && EASE.contains(&t[i - 2].w);
         c & (SUPPORT | HOWTO) != 0 && c & SALES == 0 && !names_product(a, i) && !property
     };
-    let word = (s.start..s.end)
-        .find(|&i| is_support(i) || phrasal_get(sent, i - s.start) || returning(sent, i - s.start));
+    let word = (s.start..s.end).find(|&i| is_support(i) || returning(sent, i - s.start));
     let end = (f.hit.end as usize + 6).min(s.end);
     let owned = || {
         (f.hit.end as usize..end).find(|&i| {
@@ -123,12 +123,32 @@ const EASE: [&str; 8] = [
     "difficult",
 ];
 
-/// "send it back", "take them back": returning something bought.
+/// "send it back", "get the fee back", "get one of them refunded":
+/// returning something bought or getting money back.
 fn returning(sent: &[super::analyze::Tok], i: usize) -> bool {
-    matches!(sent[i].w, "send" | "bring" | "take" | "ship")
-        && sent[i + 1..].iter().take(3).any(|t| t.w == "back")
+    let after = || sent[i + 1..].iter().take(5);
+    match sent[i].w {
+        "send" | "bring" | "take" | "ship" => after().take(3).any(|t| t.w == "back"),
+        "get" | "getting" => after().any(|t| RETURNED.contains(&t.w)),
+        _ => false,
+    }
 }
 
+/// Words after "get" that mean money or goods come back or get mended.
+const RETURNED: [&str; 12] = [
+    "back",
+    "refunded",
+    "replaced",
+    "repaired",
+    "fixed",
+    "sorted",
+    "resolved",
+    "reimbursed",
+    "cancelled",
+    "canceled",
+    "changed",
+    "exchanged",
+];
 /// Words that cannot be the head of a product name.
 const FUNCTION_WORDS: u128 =
     ARTICLE | FOR | TO | MY | THIS | SELF | YOU | AUX | MODAL | COMMA | QEND | END;

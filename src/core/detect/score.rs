@@ -140,7 +140,7 @@ fn context(a: &Analysis, ask: Option<usize>, span: (usize, usize), pres: &mut Ve
     ];
     for f in a.found.iter().filter(|f| f.frame().role == Role::Context) {
         let mut p = Pre::of(f);
-        if p.start < span.1 && span.0 < p.end {
+        if p.id == "neg.owned_item" && p.start < span.1 && span.0 < p.end {
             continue; // part of the ask itself ("who wants my business account")
         }
         if ask.is_some_and(|s| s != f.sentence) && personal.contains(&p.id) {
