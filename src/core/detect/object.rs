@@ -95,7 +95,8 @@ fn support_at(a: &Analysis, f: &Found) -> Option<usize> {
     let is_support = |i: usize| {
         let c = t[i].cls;
         let property = i >= s.start + 2 && t[i - 1].w == "to" && EASE.contains(&t[i - 2].w);
-        c & (SUPPORT | HOWTO) != 0 && c & SALES == 0 && !names_product(a, i) && !property
+        let term = i > s.start && matches!(t[i - 1].w, "year" | "yr" | "month");
+        c & (SUPPORT | HOWTO) != 0 && c & SALES == 0 && !names_product(a, i) && !property && !term
     };
     let word = (s.start..s.end).find(|&i| is_support(i) || returning(sent, i - s.start));
     let end = (f.hit.end as usize + 6).min(s.end);
@@ -162,6 +163,9 @@ fn how_to_at(a: &Analysis, f: &Found) -> Option<usize> {
     let skip = SELF | YOU | TO | MODAL | AUX | ANYONE | ARTICLE;
     for i in s.start..s.end {
         let verb = match t[i].w {
+            // Asking what something means or which setting to use.
+            "explain" | "means" | "mean" | "meaning" | "setting" | "settings" | "method"
+            | "trick" => return Some(i),
             "how" | "way" => (i + 1..s.end).take(4).find(|&j| t[j].cls & skip == 0),
             "for" | "on" | "with" if f.frame().obj == Obj::Need => {
                 Some(i + 1).filter(|&j| j < s.end && t[j].w.ends_with("ing"))
