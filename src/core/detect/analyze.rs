@@ -320,6 +320,13 @@ pub fn phrasal_get(sent: &[Tok], i: usize) -> bool {
     if sent.get(i + 1).is_some_and(|t| t.cls & GET_AWAY != 0) {
         return true;
     }
+    // Causative: "get my toddler to sleep", "get them to call me".
+    let someone = sent
+        .get(i + 1)
+        .is_some_and(|t| t.cls & (MY | THIS | ANYONE) != 0 || matches!(t.w, "him" | "her"));
+    if someone && sent[i + 1..].iter().take(4).any(|t| t.w == "to") {
+        return true;
+    }
     let particles = [
         "out", "off", "back", "rid", "working", "fixed", "done", "removed", "sorted",
     ];

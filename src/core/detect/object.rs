@@ -49,8 +49,26 @@ pub(super) fn object(a: &Analysis, f: &Found) -> Pre {
     match (inside, find(0, a.toks.len(), GOODS)) {
         (Some(i), _) => Pre::at("obj.goods", 0.6, i),
         (None, Some(i)) => Pre::at("obj.goods_nearby", 0.2, i),
-        (None, None) => Pre::at("obj.unknown", -1.5, start),
+        // "thinking of getting solar panels … worth it?": a buying verb
+        // elsewhere in the message names the goods.
+        (None, None) => match buying_verb(a, f) {
+            Some(i) => Pre::at("obj.goods_nearby", 0.2, i),
+            None => Pre::at("obj.unknown", -1.5, start),
+        },
     }
+}
+
+/// A buying verb outside the ask that is not phrasal ("get it out").
+fn buying_verb(a: &Analysis, f: &Found) -> Option<usize> {
+    let (start, end) = (f.hit.start as usize, f.hit.end as usize);
+    a.sentences.iter().find_map(|s| {
+        let sent = &a.toks[s.start..s.end];
+        (s.start..s.end).find(|&i| {
+            (i < start || i >= end)
+                && a.toks[i].cls & (ACQ | ACQ_ING) != 0
+                && !phrasal_get(sent, i - s.start)
+        })
+    })
 }
 
 /// A modifier that is part of a product name: "hiking boots", "password
@@ -166,7 +184,9 @@ fn how_to_at(a: &Analysis, f: &Found) -> Option<usize> {
             // Asking what something means or which setting to use.
             "explain" | "means" | "mean" | "meaning" | "setting" | "settings" | "method"
             | "trick" => return Some(i),
-            "how" | "way" => (i + 1..s.end).take(4).find(|&j| t[j].cls & skip == 0),
+            "how" | "way" => (i + 1..s.end)
+                .take(4)
+                .find(|&j| t[j].cls & skip == 0 && t[j].w != "your"),
             "for" | "on" | "with" if f.frame().obj == Obj::Need => {
                 Some(i + 1).filter(|&j| j < s.end && t[j].w.ends_with("ing"))
             }
