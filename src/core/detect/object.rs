@@ -31,9 +31,13 @@ pub(super) fn object(a: &Analysis, f: &Found) -> Pre {
         return Pre::at("obj.free", -3.0, i);
     }
     let find = |from: usize, to: usize, c: u128| (from..to).find(|&i| a.toks[i].cls & c != 0);
-    let goods = find(s.start, s.end, GOODS);
+    // The words that anchor the frame ("which colour", "anyone used") are
+    // not evidence of goods a second time; words it spans are.
+    let (first, last) = (start, f.hit.end as usize - 1);
+    let goods = (s.start..s.end).find(|&i| i != first && i != last && a.toks[i].cls & GOODS != 0);
+    let any_goods = find(s.start, s.end, GOODS);
     let leisure = (s.start..s.end).find(|&i| a.toks[i].cls & NONCOM != 0 && !names_product(a, i));
-    if let Some(i) = leisure.filter(|&i| goods.map_or(true, |g| i < g)) {
+    if let Some(i) = leisure.filter(|&i| any_goods.map_or(true, |g| i < g)) {
         return Pre::at("obj.not_for_sale", -2.5, i);
     }
     if let Some(i) = goods {
@@ -45,7 +49,8 @@ pub(super) fn object(a: &Analysis, f: &Found) -> Pre {
     // "need an electric toothbrush recommendation": words inside a generic
     // ask that the lexicon does not know are what is asked for.
     let short = f.hit.end as usize - start <= 5;
-    let inside = (start..f.hit.end as usize).find(|&i| short && a.toks[i].cls == 0);
+    let noun = |i: usize| a.toks[i].cls == 0 && !a.toks[i].w.ends_with("ing");
+    let inside = (start + 1..last).find(|&i| short && noun(i));
     match (inside, find(0, a.toks.len(), GOODS)) {
         (Some(i), _) => Pre::at("obj.goods", 0.6, i),
         (None, Some(i)) => Pre::at("obj.goods_nearby", 0.2, i),
@@ -65,7 +70,7 @@ fn buying_verb(a: &Analysis, f: &Found) -> Option<usize> {
         let sent = &a.toks[s.start..s.end];
         (s.start..s.end).find(|&i| {
             (i < start || i >= end)
-                && a.toks[i].cls & (ACQ | ACQ_ING) != 0
+                && a.toks[i].cls & (ACQ | ACQ_ING | SWITCH) != 0
                 && !phrasal_get(sent, i - s.start)
         })
     })
@@ -187,7 +192,9 @@ fn how_to_at(a: &Analysis, f: &Found) -> Option<usize> {
             "how" | "way" => (i + 1..s.end)
                 .take(4)
                 .find(|&j| t[j].cls & skip == 0 && t[j].w != "your"),
-            "for" | "on" | "with" if f.frame().obj == Obj::Need => {
+            // "tips for cleaning", "advice on fixing" (but "good for gaming"
+            // is what a product is for).
+            "for" | "on" | "with" if i > s.start && t[i - 1].cls & RECN != 0 => {
                 Some(i + 1).filter(|&j| j < s.end && t[j].w.ends_with("ing"))
             }
             _ => None,
