@@ -161,6 +161,36 @@ fn questions_about_things_not_for_sale_are_not_solicitations() {
 }
 
 #[test]
+fn questions_that_want_information_or_an_explanation_are_not_solicitations() {
+    assert_class(
+        &[
+            "why is the price different in the app and on the website??",
+            "do you have a phone number I can call? been on hold forever",
+            "where can I find the assembly instructions for the bookcase?",
+            "can someone explain what APR actually means?",
+            "does anyone know if the Leeds store has parking?",
+            "what phone do you have? mine's a pixel",
+            "any suggestions for getting my toddler to sleep through the night?",
+            "would you recommend this desk to a friend? (survey)",
+        ],
+        Class::Not,
+    );
+}
+
+#[test]
+fn what_a_product_is_for_does_not_make_the_ask_a_how_to() {
+    assert_class(
+        &[
+            "who's actually good for gaming? need new broadband",
+            "best laptop for video editing under 1500?",
+            "who's got the best 2 year fix on a mortgage right now?",
+            "anyone know a shop that does custom keycaps?",
+        ],
+        Class::Solicitation,
+    );
+}
+
+#[test]
 fn a_stated_plan_to_buy_is_intent() {
     assert_class(
         &[
