@@ -75,7 +75,7 @@ const WORDS: &[(u128, &str)] = &[
     (HEDGE, "maybe perhaps probably someday possibly hypothetically eventually"),
     (BEST, "goto fave favorite favourite most lowest highest best better good decent reliable top solid great nice quality cheapest cheap affordable ideal fastest"),
     (NEWISH, "paid new used secondhand refurbished refurb another spare cheap budget decent affordable"),
-    (NONCOM, "tutorial tutorials guide guides walkthrough docs documentation podcast podcasts park parking walk beach beaches spot spots sunset view views season island park visit visiting sightsee free safe safety dangerous directions weather legal hike hiking museum museums sightseeing walk walking tourist crowded"),
+    (NONCOM, "motivation happiness patience sanity luck kidney soul dignity willpower hours tutorial tutorials guide guides walkthrough docs documentation podcast podcasts park parking walk beach beaches spot spots sunset view views season island park visit visiting sightsee free safe safety dangerous directions weather legal hike hiking museum museums sightseeing walk walking tourist crowded"),
     (GREET, "kindly hey hi hello yo so ok okay guys folks all everyone quick question q please pls um hmm well also and but ps btw lol oh anyway ayo sup gm hiya morning team friends fam honestly just real"),
     (MY, "my our mine"),
     (MONEY, "money bucks dollars usd eur euros pounds gbp grand budget"),

@@ -276,6 +276,7 @@ pub static FRAMES: &[Frame] = &[
     ctx("neg.rhetorical", -3.0, &[W("why"), A(&["would", "does", "do"]), C(ANYONE | YOU), G(2, 0), C(ACQ)]),
     ctx("neg.rhetorical", -2.5, &[W("imagine"), G(1, 0), C(ACQ_ING | ACQ)]),
     ctx("neg.rhetorical", -2.0, &[W("/"), W("s")]),
+    ctx("neg.rhetorical", -1.5, &[W("asking"), W("for"), W("a"), W("friend")]),
     ctx("neg.not_looking", -3.5, &[W("just"), A(&["browsing", "looking", "window"])]),
     ctx("neg.not_looking", -3.5, &[W("not"), A(&["buying", "shopping", "switching", "planning"])]),
     ctx("neg.not_looking", -3.5, &[W("not"), W("interested"), End]),

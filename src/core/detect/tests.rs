@@ -293,3 +293,21 @@ fn class_and_review_follow_the_thresholds() {
     let v = at(score + 0.01, None);
     assert!(!v.review);
 }
+
+#[test]
+fn cue_ids_are_stable_readable_names() {
+    let prefixes = ["ask.", "intent.", "neg.", "ctx."];
+    for f in table::FRAMES {
+        let ok = prefixes.iter().any(|p| f.id.starts_with(p))
+            && f.id
+                .chars()
+                .all(|c| c.is_ascii_lowercase() || c == '.' || c == '_');
+        assert!(ok, "frame id {:?}", f.id);
+        assert_eq!(
+            f.weight > 0.0,
+            !f.id.starts_with("neg."),
+            "sign of {:?}",
+            f.id
+        );
+    }
+}
