@@ -23,7 +23,7 @@ classes! {
     CONTEST = 42; QEND = 43; END = 44; MENTION = 45; URL = 46; HASHTAG = 47;
     NUM = 48; PCT = 49; CURRENCY = 50; THIS = 51; ARTICLE = 52; TO = 53;
     FOR = 54; WORTH = 55; OR = 56; COMMA = 57; SARCASM = 58; PRAISE = 59;
-    FAMILY = 60; GET_AWAY = 61; QSTART = 62; QUOTED = 63; OWNABLE = 64; PRES_AUX = 65; STORE = 66;
+    FAMILY = 60; GET_AWAY = 61; QSTART = 62; QUOTED = 63; OWNABLE = 64; PRES_AUX = 65; STORE = 66; AVAIL = 67;
 }
 
 /// The indices of the bits set in a class set.
@@ -97,6 +97,7 @@ const WORDS: &[(u128, &str)] = &[
     (OWNABLE, "order orders package parcel item items bill payment purchase claim statement delivery account card subscription booking refund replacement ticket case"),
     (PRES_AUX, "theres is are do does can could will would"),
     (STORE, "shop shops store stores site sites website websites seller sellers retailer retailers dealer dealers showroom showrooms outlet outlets"),
+    (AVAIL, "available availability back restock restocked restocking discontinued made instock release released launch launches launching drop drops dropping stock"),
     (QSTART, "whos wheres hows whens whys wholl whod whatre where who which what whats how when why is are was were do does can could should would will any anyone anybody ne1"),
 ];
 

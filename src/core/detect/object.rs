@@ -177,6 +177,16 @@ const RETURNED: [&str; 12] = [
 const FUNCTION_WORDS: u128 =
     ARTICLE | FOR | TO | MY | THIS | SELF | YOU | AUX | MODAL | COMMA | QEND | END;
 
+/// A gerund that is not a buying verb ("waxing", not "buying").
+fn ing(w: &str) -> bool {
+    w.len() > 4
+        && w.ends_with("ing")
+        && !matches!(
+            w,
+            "buying" | "getting" | "ordering" | "leasing" | "renting" | "financing"
+        )
+}
+
 /// "how to clean", "best way to learn", "tips for cleaning": the ask is
 /// about doing something, not buying something.
 fn how_to_at(a: &Analysis, f: &Found) -> Option<usize> {
@@ -189,6 +199,12 @@ fn how_to_at(a: &Analysis, f: &Found) -> Option<usize> {
             // Asking what something means or which setting to use.
             "explain" | "means" | "mean" | "meaning" | "setting" | "settings" | "method"
             | "trick" => return Some(i),
+            // "waxing vs oiling": comparing ways of doing, not products.
+            "vs" | "versus" | "or"
+                if i > s.start && ing(t[i - 1].w) && t.get(i + 1).is_some_and(|n| ing(n.w)) =>
+            {
+                return Some(i)
+            }
             "how" | "way" => (i + 1..s.end)
                 .take(4)
                 .find(|&j| t[j].cls & skip == 0 && t[j].w != "your"),
