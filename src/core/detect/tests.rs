@@ -173,7 +173,7 @@ fn questions_that_want_information_or_an_explanation_are_not_solicitations() {
             "any suggestions for getting my toddler to sleep through the night?",
             "would you recommend this desk to a friend? (survey)",
             "can I speak to someone about the delivery date for my sofa? tracking is stuck",
-            "has anyone tried sanding vs staining a pine floor? which looks better",
+            "sanding vs staining a pine floor, which looks better?",
         ],
         Class::Not,
     );
