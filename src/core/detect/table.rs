@@ -136,6 +136,8 @@ pub static FRAMES: &[Frame] = &[
     need("ask.recommendations", 2.8, true, &[C(RECN), A(&["for", "on", "about"])]),
     first(need("ask.recommendations", 2.6, true, &[C(RECN)])),
     first(need("ask.anyone", 2.6, true, &[C(ANYONE), End])),
+    need("ask.anyone", 2.6, true, &[C(COMMA), C(ANYONE), End]),
+    need("ask.recommend", 3.0, false, &[A(&["point", "direct", "steer"]), W("me"), A(&["to", "towards", "toward", "at", "in"])]),
     need("ask.experience", 2.6, true, &[C(ANYONE), G(2, NEG), A(&["used", "tried", "have", "own", "using", "had", "got", "bought"])]),
     need("ask.experience", 2.4, false, &[A(&["love", "like", "want"]), W("to"), A(&["hear", "know"])]),
     // Choosing between products or providers.
@@ -157,6 +159,7 @@ pub static FRAMES: &[Frame] = &[
     ask("ask.compare", 3.4, &[A(&["torn", "deciding", "choosing", "debating", "undecided"]), W("between")]),
     ask("ask.compare", 3.0, &[W("vs")]),
     askq("ask.compare", 2.8, &[C(BEST), W("than")]),
+    needing(askq("ask.compare", 2.8, &[W("difference"), W("between")])),
     first(askq("ask.compare", 3.0, &[N(FUNCTION), G(7, NEG | MY | SELF), W("or")])),
     first(needing(askq("ask.compare", 2.4, &[C(AUX), G(10, NEG | MY | SELF), W("or")]))),
     // Price, deals, stock and pre-sales logistics.
@@ -193,6 +196,7 @@ pub static FRAMES: &[Frame] = &[
     verb("ask.want_to_buy", 2.8, Obj::Check, &[C(NEED | LOOK), C(TO), C(ACQ)]),
     verb("ask.in_the_market", 3.6, Obj::Own, &[W("in"), W("the"), W("market"), W("for")]),
     verb("ask.looking_for", 3.0, Obj::Need, &[C(LOOK), C(FOR)]),
+    verb("ask.looking_for", 3.0, Obj::Need, &[W("in"), W("need"), W("of")]),
     verb("ask.looking_for", 2.4, Obj::Check, &[W("shopping"), A(&["around", "for"])]),
     // Pitch invitations.
     own("ask.pitch", 3.4, &[A(&["convince", "sell", "pitch", "persuade"]), W("me")]),
@@ -221,6 +225,7 @@ pub static FRAMES: &[Frame] = &[
     plan("intent.plan", &[W("time"), W("to"), C(ACQ | SWITCH)]),
     // Message-wide context, mostly reasons to stay silent.
     ctx("ctx.budget", 0.6, &[A(&["under", "below", "max", "budget", "around", "upto"]), O(CURRENCY), C(NUM)]),
+    ctx("ctx.deciding", 0.6, &[A(&["trying", "cant", "cannot", "help"]), G(1, 0), A(&["decide", "choose", "pick"])]),
     ctx("ctx.will_pay", 0.8, &[A(&["happy", "willing", "ready", "will", "ll", "id"]), O(TO), A(&["pay", "spend"])]),
     ctx("neg.past_purchase", -1.5, &[A(&["i", "we", "just", "already", "finally"]), G(2, NEG), C(ACQ_PAST)]),
     ctx("neg.past_purchase", -1.5, &[A(&["ive", "weve"]), G(1, 0), A(&["bought", "ordered", "purchased", "paid", "booked", "preordered"])]),
