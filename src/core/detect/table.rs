@@ -230,6 +230,8 @@ pub static FRAMES: &[Frame] = &[
     ctx("neg.past_purchase", -1.5, &[A(&["i", "we", "just", "already", "finally"]), G(2, NEG), C(ACQ_PAST)]),
     ctx("neg.past_purchase", -1.5, &[A(&["ive", "weve"]), G(1, 0), A(&["bought", "ordered", "purchased", "paid", "booked", "preordered"])]),
     ctx("neg.past_purchase", -1.5, &[C(ACQ_PAST), G(3, 0), C(PAST_T)]),
+    first(ctx("neg.past_purchase", -1.5, &[A(&["bought", "ordered", "purchased", "booked", "preordered", "subscribed", "rented", "leased", "financed"])])),
+    ctx("neg.billing", -2.5, &[A(&["been", "was", "got", "were", "being"]), A(&["charged", "billed", "debited", "overcharged"])]),
     stmt("neg.past_purchase", -2.0, &[A(&["ended", "end"]), W("up"), A(&["going", "getting", "buying", "with", "choosing", "picking", "ordering"])]),
     ctx("neg.never_again", -3.5, &[W("never"), G(2, 0), C(ACQ | ACQ_ING | ACQ_PAST)]),
     ctx("neg.never_again", -3.0, &[A(&["last", "final"]), W("time"), C(SELF), G(1, 0), C(ACQ_PAST | ACQ)]),
