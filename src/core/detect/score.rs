@@ -75,8 +75,8 @@ pub fn score(a: &Analysis) -> Outcome {
     let negative = context(a, ask_sentence, ask_span, &mut pres);
     match (ask_sentence, a.mentions) {
         (None, _) => multi_brand_ask(a, &mut pres),
-        (Some(_), 2) => pres.push(Pre::at("ctx.multi_brand", 1.0, 0)),
-        (Some(_), n) if n > 2 => pres.push(Pre::at("ctx.multi_brand", 1.5, 0)),
+        (Some(_), 2) => pres.push(Pre::at("ctx.multi_brand", 1.0, first_mention(a))),
+        (Some(_), n) if n > 2 => pres.push(Pre::at("ctx.multi_brand", 1.5, first_mention(a))),
         _ => {}
     }
     let plan = a
@@ -203,6 +203,12 @@ fn complaint_words(a: &Analysis, ask: Option<usize>, pres: &mut Vec<Pre>) {
             ..Pre::at("neg.complaint_words", 0.0, i)
         });
     }
+}
+
+fn first_mention(a: &Analysis) -> usize {
+    (0..a.toks.len())
+        .find(|&i| a.toks[i].cls & MENTION != 0)
+        .unwrap_or(0)
 }
 
 /// Several brands tagged in a message about offers, with no ask frame.
