@@ -51,7 +51,7 @@ const WORDS: &[(u128, &str)] = &[
     (MODAL, "can could should would will do does might may shall cn"),
     (SELF, "i we me us im ive id myself"),
     (YOU, "you ya yall"),
-    (ANYONE, "anyone anybody someone somebody everyone people guys folks yall ppl"),
+    (ANYONE, "anyones someones everyones anyone anybody someone somebody everyone people guys folks yall ppl"),
     (ANY, "any some anything something"),
     (ACQ, "buy get find purchase order grab cop source snag pick rent lease book hire shop afford subscribe finance preorder"),
     (ACQ_ING, "treating replacing finding buying getting purchasing ordering grabbing picking renting leasing booking upgrading switching copping financing subscribing"),
@@ -98,7 +98,7 @@ const WORDS: &[(u128, &str)] = &[
     (PRES_AUX, "theres is are do does can could will would"),
     (STORE, "shop shops store stores site sites website websites seller sellers retailer retailers dealer dealers showroom showrooms outlet outlets"),
     (AVAIL, "available availability back restock restocked restocking discontinued made instock release released launch launches launching drop drops dropping stock"),
-    (QSTART, "whos wheres hows whens whys wholl whod whatre where who which what whats how when why is are was were do does can could should would will any anyone anybody ne1"),
+    (QSTART, "anyones whos wheres hows whens whys wholl whod whatre where who which what whats how when why is are was were do does can could should would will any anyone anybody ne1"),
 ];
 
 /// Chat shorthand expanded before classification.

@@ -81,7 +81,7 @@ fn embedded_question(toks: &[Tok]) -> bool {
         let clause = w[0].cls & COMMA != 0 && w[1].cls & (WHERE | WHO | WHICH | HOW) != 0;
         let wonder = matches!(w[0].w, "wondering" | "wonder") && matches!(w[1].w, "if" | "whether");
         let unsure = matches!(w[0].w, "sure" | "idea" | "know")
-            && w[1].cls & (WHERE | WHICH | WHO | HOW) != 0;
+            && (w[1].cls & (WHERE | WHICH | WHO | HOW) != 0 || matches!(w[1].w, "if" | "whether"));
         (clause && w[2].cls & (AUX | MODAL) != 0) || wonder || unsure
     })
 }

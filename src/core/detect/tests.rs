@@ -52,6 +52,8 @@ fn direct_asks_to_be_sold_to_are_solicitations() {
             "thinking of switching energy supplier, who should I go with?",
             "iPad Air or a cheap laptop for note taking?",
             "could someone quote me for a loft conversion",
+            "lmk if anyone's selling a ps5 controller",
+            "I am searching a good laptop for my son, budget 40000 rs",
         ],
         Class::Solicitation,
     );
@@ -129,6 +131,8 @@ fn advice_promotions_contests_and_jokes_are_not_solicitations() {
             "giveaway! RT and follow to win a new desk #giveaway",
             "who even buys a $900 toaster lol",
             "take my money already",
+            "lmk if you want to buy my old desk, £40",
+            "Dyson or Shark? I have both and the Shark wins",
         ],
         Class::Not,
     );
