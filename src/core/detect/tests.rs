@@ -301,6 +301,13 @@ fn class_and_review_follow_the_thresholds() {
 }
 
 #[test]
+fn the_frame_table_fits_the_matcher() {
+    // `analyze` de-duplicates candidate frames with a 256-bit set.
+    assert!(table::FRAMES.len() <= 256, "{} frames", table::FRAMES.len());
+    assert!(table::FRAMES.iter().all(|f| !f.pat.is_empty()));
+}
+
+#[test]
 fn cue_ids_are_stable_readable_names() {
     let prefixes = ["ask.", "intent.", "neg.", "ctx."];
     for f in table::FRAMES {
