@@ -53,10 +53,11 @@ pub fn fold(input: &str) -> String {
             true
         });
     // Most text (emoji included) is already NFKC; skip the expensive pass.
-    let chars: Box<dyn Iterator<Item = char>> = match is_nfkc_quick(input.chars()) {
-        IsNormalized::Yes => Box::new(undecorated),
-        _ => Box::new(undecorated.stream_safe().nfkc()),
-    };
+    let chars: Box<dyn Iterator<Item = char>> =
+        match is_nfkc_quick(input.chars().filter(|&c| !is_pictograph(c))) {
+            IsNormalized::Yes => Box::new(undecorated),
+            _ => Box::new(undecorated.stream_safe().nfkc()),
+        };
     for c in chars {
         if is_pictograph(c) {
             out.push(c);
@@ -77,8 +78,9 @@ pub fn fold(input: &str) -> String {
 
 /// Emoji and pictographs: common in chat, never folded, so they skip the
 /// per-character table look-ups.
-fn is_pictograph(c: char) -> bool {
-    matches!(c, '\u{1f000}'..='\u{1faff}' | '\u{2600}'..='\u{27bf}')
+pub(crate) fn is_pictograph(c: char) -> bool {
+    // From U+1F300: enclosed letters below it (🄰…) fold to plain letters.
+    matches!(c, '\u{1f300}'..='\u{1faff}' | '\u{2600}'..='\u{27bf}')
 }
 
 /// Zero-width characters, bidi controls, soft hyphens, variation selectors,
@@ -183,6 +185,7 @@ mod tests {
             ("Where CAN  I\n buy", "where can i buy"),
             ("ｗｈｅｒｅ ｃａｎ ｉ ｂｕｙ", "where can i buy"),
             ("𝐛𝐮𝐲 now", "buy now"),
+            ("\u{1f131}\u{1f144}\u{1f148} now 😂", "buy now 😂"),
             ("wh\u{200b}ere to b\u{200d}uy", "where to buy"),
             ("\u{202e}buy\u{202c} it", "buy it"),
             ("  café  ", "café"),

@@ -10,6 +10,7 @@ use aho_corasick::{AhoCorasick, AhoCorasickBuilder, MatchKind};
 
 use super::frames::{match_at, Frame, Hit, Role, TokView, E, FRAMES};
 use super::lexicon::*;
+use super::sentences::{sentences, Sentence};
 use crate::core::normalize::{tokenize, Kind, Tokens};
 
 /// One classified token.
@@ -26,15 +27,6 @@ impl TokView for Tok<'_> {
     fn classes(&self) -> u128 {
         self.cls
     }
-}
-
-/// A sentence: token range, first content token, question or not.
-#[derive(Debug, Clone, Copy)]
-pub struct Sentence {
-    pub start: usize,
-    pub end: usize,
-    pub content: usize,
-    pub question: bool,
 }
 
 /// A frame match placed in its sentence.
@@ -320,6 +312,13 @@ pub fn phrasal_get(sent: &[Tok], i: usize) -> bool {
     if sent.get(i + 1).is_some_and(|t| t.cls & GET_AWAY != 0) {
         return true;
     }
+    // Causative: "get my toddler to sleep", "get them to call me".
+    let someone = sent
+        .get(i + 1)
+        .is_some_and(|t| t.cls & (MY | THIS | ANYONE) != 0 || matches!(t.w, "him" | "her"));
+    if someone && sent[i + 1..].iter().take(4).any(|t| t.w == "to") {
+        return true;
+    }
     let particles = [
         "out", "off", "back", "rid", "working", "fixed", "done", "removed", "sorted",
     ];
@@ -344,72 +343,4 @@ fn other_classes(kind: Kind, text: &str, lex: &Lexicon) -> u128 {
             _ => 0,
         },
     }
-}
-
-/// Longest stretch treated as one sentence; run-on chat is cut into clauses
-/// of at most this many tokens (at a comma when there is one), which keeps
-/// evidence local and the work linear in the message length.
-const MAX_SENTENCE: usize = 40;
-
-/// Cut tokens into sentences at sentence-ending punctuation.
-fn sentences(toks: &[Tok]) -> Vec<Sentence> {
-    let mut out = Vec::new();
-    let mut start = 0;
-    for (i, t) in toks.iter().enumerate() {
-        if t.cls & SENTENCE_END != 0 {
-            push_sentence(&mut out, toks, start, i, t.cls & QEND != 0);
-            start = i + 1;
-        } else if i - start >= MAX_SENTENCE {
-            let comma = (start + MAX_SENTENCE / 4..i)
-                .rev()
-                .find(|&j| toks[j].cls & COMMA != 0);
-            let cut = comma.unwrap_or(i);
-            push_sentence(&mut out, toks, start, cut, false);
-            start = cut;
-        }
-    }
-    push_sentence(&mut out, toks, start, toks.len(), false);
-    out
-}
-
-fn push_sentence(out: &mut Vec<Sentence>, toks: &[Tok], start: usize, end: usize, qmark: bool) {
-    if start >= end {
-        return;
-    }
-    let skip = GREET | MENTION | COMMA;
-    let content = (start..end)
-        .find(|&i| toks[i].cls & skip == 0 || toks[i].cls & QSTART != 0)
-        .unwrap_or(start);
-    let question =
-        qmark || opens_question(&toks[content..end]) || embedded_question(&toks[start..end]);
-    out.push(Sentence {
-        start,
-        end,
-        content,
-        question,
-    });
-}
-
-/// "is it…", "where can…", "anyone know…" open a question; "will be
-/// switching…" (subject dropped) does not.
-fn opens_question(toks: &[Tok]) -> bool {
-    let first = toks[0];
-    if first.cls & (QSTART | WHERE | WHO | WHICH | HOW | WHEN | WHY) == 0 {
-        return false;
-    }
-    let aux_only = first.cls & (WHERE | WHO | WHICH | HOW | WHEN | WHY | ANYONE | ANY) == 0;
-    let next = toks.get(1);
-    !(aux_only && next.is_some_and(|t| t.w == "be" || t.cls & (HEDGE | ACQ | ACQ_ING) != 0))
-}
-
-/// ", who do I speak to", "wondering if anyone has": a question inside a
-/// statement.
-fn embedded_question(toks: &[Tok]) -> bool {
-    toks.windows(3).any(|w| {
-        let clause = w[0].cls & COMMA != 0 && w[1].cls & (WHERE | WHO | WHICH | HOW) != 0;
-        let wonder = matches!(w[0].w, "wondering" | "wonder") && matches!(w[1].w, "if" | "whether");
-        let unsure = matches!(w[0].w, "sure" | "idea" | "know")
-            && w[1].cls & (WHERE | WHICH | WHO | HOW) != 0;
-        (clause && w[2].cls & (AUX | MODAL) != 0) || wonder || unsure
-    })
 }

@@ -52,6 +52,8 @@ fn direct_asks_to_be_sold_to_are_solicitations() {
             "thinking of switching energy supplier, who should I go with?",
             "iPad Air or a cheap laptop for note taking?",
             "could someone quote me for a loft conversion",
+            "lmk if anyone's selling a ps5 controller",
+            "I am searching a good laptop for my son, budget 40000 rs",
         ],
         Class::Solicitation,
     );
@@ -129,6 +131,8 @@ fn advice_promotions_contests_and_jokes_are_not_solicitations() {
             "giveaway! RT and follow to win a new desk #giveaway",
             "who even buys a $900 toaster lol",
             "take my money already",
+            "lmk if you want to buy my old desk, £40",
+            "Dyson or Shark? I have both and the Shark wins",
         ],
         Class::Not,
     );
@@ -157,6 +161,38 @@ fn questions_about_things_not_for_sale_are_not_solicitations() {
             "what's the quickest way to get from the station to the museum?",
         ],
         Class::Not,
+    );
+}
+
+#[test]
+fn questions_that_want_information_or_an_explanation_are_not_solicitations() {
+    assert_class(
+        &[
+            "why is the price different in the app and on the website??",
+            "do you have a phone number I can call? been on hold forever",
+            "where can I find the assembly instructions for the bookcase?",
+            "can someone explain what APR actually means?",
+            "does anyone know if the Leeds store has parking?",
+            "what phone do you have? mine's a pixel",
+            "any suggestions for getting my toddler to sleep through the night?",
+            "would you recommend this desk to a friend? (survey)",
+            "can I speak to someone about the delivery date for my sofa? tracking is stuck",
+            "sanding vs staining a pine floor, which looks better?",
+        ],
+        Class::Not,
+    );
+}
+
+#[test]
+fn what_a_product_is_for_does_not_make_the_ask_a_how_to() {
+    assert_class(
+        &[
+            "who's actually good for gaming? need new broadband",
+            "best laptop for video editing under 1500?",
+            "who's got the best 2 year fix on a mortgage right now?",
+            "anyone know a shop that does custom keycaps?",
+        ],
+        Class::Solicitation,
     );
 }
 
@@ -262,4 +298,29 @@ fn class_and_review_follow_the_thresholds() {
     assert!(!v.review);
     let v = at(score + 0.01, None);
     assert!(!v.review);
+}
+
+#[test]
+fn the_frame_table_fits_the_matcher() {
+    // `analyze` de-duplicates candidate frames with a 256-bit set.
+    assert!(table::FRAMES.len() <= 256, "{} frames", table::FRAMES.len());
+    assert!(table::FRAMES.iter().all(|f| !f.pat.is_empty()));
+}
+
+#[test]
+fn cue_ids_are_stable_readable_names() {
+    let prefixes = ["ask.", "intent.", "neg.", "ctx."];
+    for f in table::FRAMES {
+        let ok = prefixes.iter().any(|p| f.id.starts_with(p))
+            && f.id
+                .chars()
+                .all(|c| c.is_ascii_lowercase() || c == '.' || c == '_');
+        assert!(ok, "frame id {:?}", f.id);
+        assert_eq!(
+            f.weight > 0.0,
+            !f.id.starts_with("neg."),
+            "sign of {:?}",
+            f.id
+        );
+    }
 }

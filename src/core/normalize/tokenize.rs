@@ -9,7 +9,7 @@
 
 use std::borrow::Cow;
 
-use super::fold;
+use super::{fold, is_pictograph};
 
 /// What a token is.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -91,6 +91,8 @@ pub fn tokenize(input: &str) -> Tokens {
         i += if is_url_start(rest) {
             out.push(Kind::Url, "url");
             rest.find(char::is_whitespace).unwrap_or(rest.len())
+        } else if is_pictograph(c) {
+            scan_other(rest, c, &mut out, &mut word)
         } else if c.is_alphanumeric() {
             let n = scan_word(rest, &mut word);
             let kind = if word.starts_with(|d: char| d.is_ascii_digit()) {
