@@ -229,3 +229,7 @@ impl Store {
             .collect())
     }
 }
+
+#[cfg(test)]
+#[path = "relays_tests.rs"]
+mod tests;
