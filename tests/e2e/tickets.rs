@@ -10,7 +10,7 @@ use serde_json::json;
 
 use crate::support::client::PROMPTLY;
 use crate::support::fixtures::{
-    dm_message_json, message_json, ALICE, BOB, STAFFER, STAFF_DESK, STAFF_ROLE,
+    dm_message_json, message_json, ALICE, BOB, GENERAL, GUILD_ID, STAFFER, STAFF_DESK, STAFF_ROLE,
 };
 use crate::ticket_bot::{fake, start_bot};
 use crate::ticket_steps::*;
@@ -290,5 +290,36 @@ async fn a_customer_attachment_reaches_the_thread_as_a_link_even_without_text() 
         .await;
     assert!(is_post_to(&relayed, &thread));
     assert_eq!(content(&relayed), format!("**alice** (DM):\n📎 <{url}>"));
+    bot.client.shutdown_within(PROMPTLY).await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_public_ask_for_a_person_carries_its_link_and_the_bot_reply_into_the_thread() {
+    let dir = tempfile::tempdir().unwrap();
+    let fake = fake().await;
+    let bot = start_bot(&fake, &dir.path().join("t.db")).await;
+    let from = fake.request_count();
+    let ask = "can I talk to someone about a dining table?";
+    fake.dispatch("MESSAGE_CREATE", message_json(951, GENERAL, &ALICE, ask));
+    let notice = fake
+        .wait_for_request(from, PROMPTLY, |r| content(r).contains("**Ticket #1**"))
+        .await;
+    let public = fake
+        .wait_for_request(from, PROMPTLY, |r| is_post_to(r, &GENERAL.to_string()))
+        .await;
+    let text = content(&notice);
+    assert!(
+        text.contains(&format!("asked for a person in <#{GENERAL}>")),
+        "{text}"
+    );
+    assert!(text.contains(&format!(
+        "https://discord.com/channels/{GUILD_ID}/{GENERAL}/951"
+    )));
+    assert!(text.contains(&format!("> {ask}")));
+    let first_line = content(&public).lines().next().unwrap().to_string();
+    assert!(
+        text.contains(&format!("**Bot replied:**\n> {first_line}")),
+        "{text}"
+    );
     bot.client.shutdown_within(PROMPTLY).await;
 }
