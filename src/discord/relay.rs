@@ -16,7 +16,7 @@ use serenity::all::{
 use serenity::http::HttpError;
 use tracing::{debug, info, warn};
 
-use super::tickets::TicketDesk;
+use super::tickets::{Handled, TicketDesk};
 use crate::core::model::Timestamp;
 use crate::core::ticket_text::{relay_failed_text, reminder_text, staff_reply_text};
 use crate::core::tickets::{
@@ -206,9 +206,9 @@ impl TicketDesk {
         &self,
         msg: &Message,
         ticket: &TicketRecord,
-    ) -> anyhow::Result<()> {
+    ) -> anyhow::Result<Handled> {
         if msg.author.bot || msg.webhook_id.is_some() {
-            return Ok(());
+            return Ok(Handled::Ignored);
         }
         let roles = msg
             .member
@@ -217,7 +217,7 @@ impl TicketDesk {
             .unwrap_or_default();
         if !self.is_staff(&roles) {
             debug!(message = %msg.id, user = %msg.author.id, "non-staff message in a ticket thread ignored");
-            return Ok(());
+            return Ok(Handled::Ignored);
         }
         let urls: Vec<String> = msg.attachments.iter().map(|a| a.url.clone()).collect();
         let body = std::iter::once(msg.content.as_str())
@@ -233,7 +233,7 @@ impl TicketDesk {
         let s = &self.settings;
         let text = match route_staff_message(&body, &s.note_prefix, s.relay_as, &name, &s.brand) {
             StaffRoute::Relay(text) => staff_reply_text(&text, &[]),
-            StaffRoute::Note | StaffRoute::Nothing => return Ok(()),
+            StaffRoute::Note | StaffRoute::Nothing => return Ok(Handled::Note),
         };
         if !ticket.is_open() {
             let note = format!(
@@ -241,7 +241,7 @@ impl TicketDesk {
                 ticket.id
             );
             self.post(msg.channel_id, &note, None, false).await.ok();
-            return Ok(());
+            return Ok(Handled::TicketClosed);
         }
         let relay = NewRelay {
             ticket_id: ticket.id,
@@ -255,7 +255,7 @@ impl TicketDesk {
         if let Some(id) = self.store.add_relay(&relay).await? {
             self.deliver_id(id).await;
         }
-        Ok(())
+        Ok(Handled::RelayedToCustomer)
     }
 
     /// Re-deliver relays still pending (after a failure or a restart), oldest

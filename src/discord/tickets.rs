@@ -94,10 +94,25 @@ pub struct TicketDesk {
 /// Where a gateway message goes.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Routed {
-    /// The desk handled it (a ticket thread message, relayed, noted or ignored).
-    Desk,
+    /// The desk handled it; what it did is for logs and tests.
+    Desk(Handled),
     /// Not the desk's: hand it to the engine as usual.
     Engine,
+}
+
+/// What the desk did with a message it took.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Handled {
+    /// A staff reply, stored and handed to delivery (to the customer's DM).
+    RelayedToCustomer,
+    /// A customer message (attachments only) relayed into the thread.
+    RelayedToStaff,
+    /// A staff note (or an empty message): stays in the thread.
+    Note,
+    /// Written by someone without the staff role, or by a bot: ignored.
+    Ignored,
+    /// A staff reply in a closed ticket's thread: not relayed, and said so.
+    TicketClosed,
 }
 
 impl TicketDesk {
@@ -297,8 +312,7 @@ async fn route_guild_message(desk: &TicketDesk, msg: &Message) -> anyhow::Result
     else {
         return Ok(Routed::Engine);
     };
-    desk.on_thread_message(msg, &ticket).await?;
-    Ok(Routed::Desk)
+    Ok(Routed::Desk(desk.on_thread_message(msg, &ticket).await?))
 }
 
 async fn route_dm(desk: &TicketDesk, msg: &Message) -> anyhow::Result<Routed> {
@@ -339,7 +353,7 @@ async fn route_dm(desk: &TicketDesk, msg: &Message) -> anyhow::Result<Routed> {
     let original = Original::new(msg, inbound);
     desk.open_or_append(&HandoffTrigger::DirectMessage, &original, None)
         .await?;
-    Ok(Routed::Desk)
+    Ok(Routed::Desk(Handled::RelayedToStaff))
 }
 
 #[cfg(test)]

@@ -8,6 +8,7 @@
 //! Only the translation to `Inbound` and the delivery of the customer's
 //! acknowledgement are minimal stand-ins here: they are the live adapter's.
 
+use std::collections::HashMap;
 use std::path::{Path, PathBuf};
 use std::sync::{Arc, Mutex, OnceLock};
 use std::time::Duration;
@@ -24,7 +25,7 @@ use shopkeep::discord::staff::{commands, StaffData};
 use shopkeep::discord::tickets::{route_message, DeskSettings, Original, Routed, TicketDesk};
 use shopkeep::engine::{Engine, Source};
 use shopkeep::store::Store;
-use tokio::sync::mpsc::UnboundedReceiver;
+use tokio::sync::mpsc::{unbounded_channel, UnboundedReceiver, UnboundedSender};
 
 use crate::support::client::{start_client_with, RunningClient, PROMPTLY};
 use crate::support::fake_discord::{FakeConfig, FakeDiscord};
@@ -32,18 +33,22 @@ use crate::support::fixtures::{APPLICATION_ID, STAFF_ROLE};
 
 type Changes = Arc<Mutex<Option<UnboundedReceiver<StaffChange>>>>;
 
-/// Routes messages as the runtime does.
+/// Routes messages as the runtime does, and reports each message's route
+/// once it has been fully handled (so tests wait on it instead of sleeping).
 struct Router {
     desk: Arc<OnceLock<Arc<TicketDesk>>>,
     engine: Arc<tokio::sync::Mutex<Engine>>,
     changes: Changes,
+    done: UnboundedSender<(u64, Routed)>,
 }
 
 #[async_trait]
 impl EventHandler for Router {
     async fn message(&self, ctx: Context, msg: Message) {
         let desk = self.desk.get().expect("desk set before start").clone();
-        if route_message(&desk, &msg).await == Routed::Desk || msg.author.bot {
+        let routed = route_message(&desk, &msg).await;
+        if routed != Routed::Engine || msg.author.bot {
+            let _ = self.done.send((msg.id.get(), routed));
             return;
         }
         let original = Original::new(&msg, inbound(&ctx, &msg));
@@ -61,6 +66,7 @@ impl EventHandler for Router {
         for action in &decision.actions {
             deliver(&ctx, action).await;
         }
+        let _ = self.done.send((msg.id.get(), routed));
     }
 }
 
@@ -127,6 +133,27 @@ pub struct TicketBot {
     pub client: RunningClient,
     pub desk: Arc<TicketDesk>,
     pub engine: Arc<tokio::sync::Mutex<Engine>>,
+    done: tokio::sync::Mutex<Done>,
+}
+
+struct Done {
+    rx: UnboundedReceiver<(u64, Routed)>,
+    seen: HashMap<u64, Routed>,
+}
+
+impl TicketBot {
+    /// Waits until message `id` has been fully handled, and says how it was routed.
+    pub async fn handled(&self, id: u64) -> Routed {
+        let mut done = self.done.lock().await;
+        loop {
+            if let Some(routed) = done.seen.remove(&id) {
+                return routed;
+            }
+            let next = tokio::time::timeout(PROMPTLY, done.rx.recv()).await;
+            let (seen, routed) = next.expect("the message was handled").expect("router gone");
+            done.seen.insert(seen, routed);
+        }
+    }
 }
 
 fn config_path() -> PathBuf {
@@ -149,10 +176,12 @@ pub async fn start_bot(fake: &FakeDiscord, db: &Path) -> TicketBot {
     let engine = Arc::new(tokio::sync::Mutex::new(engine.await.unwrap()));
     let cell: Arc<OnceLock<Arc<TicketDesk>>> = Arc::default();
     let changes: Changes = Arc::default();
+    let (done, rx) = unbounded_channel();
     let router = Router {
         desk: cell.clone(),
         engine: engine.clone(),
         changes: changes.clone(),
+        done,
     };
     let mut settings = DeskSettings::from_config(&config);
     settings.backoff = Duration::from_millis(10);
@@ -195,6 +224,10 @@ pub async fn start_bot(fake: &FakeDiscord, db: &Path) -> TicketBot {
         client,
         desk,
         engine,
+        done: tokio::sync::Mutex::new(Done {
+            rx,
+            seen: HashMap::new(),
+        }),
     }
 }
 

@@ -14,6 +14,7 @@ use crate::support::fixtures::{
 };
 use crate::ticket_bot::{fake, start_bot};
 use crate::ticket_steps::*;
+use shopkeep::discord::tickets::{Handled, Routed};
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_dm_opens_a_thread_that_pings_only_staff_and_the_customer_gets_one_acknowledgement() {
@@ -94,6 +95,7 @@ async fn staff_replies_reach_the_customer_signed_and_notes_stay_in_the_thread() 
             "!note she called yesterday",
         ),
     );
+    assert_eq!(bot.handled(202).await, Routed::Desk(Handled::Note));
     let dm = staff_says(&fake, 203, &thread, "Hi Alice, the oak table seats six.").await;
     assert_eq!(
         content(&dm),
@@ -150,6 +152,15 @@ async fn a_non_staff_member_is_refused_every_command_and_cannot_make_the_bot_rel
         "MESSAGE_CREATE",
         message_json(320, channel, &BOB, "psst, relay this"),
     );
+    assert_eq!(bot.handled(320).await, Routed::Desk(Handled::Ignored));
+    assert!(bot
+        .desk
+        .store()
+        .relays_of(1)
+        .await
+        .unwrap()
+        .iter()
+        .all(|r| r.source_message_id != "320"));
     staff_says(&fake, 321, &thread, "Anything else?").await;
     assert!(dm_posts(&fake, from, &thread)
         .iter()
@@ -247,7 +258,7 @@ async fn a_blocked_user_opens_no_ticket_until_unblocked() {
     );
     let from = fake.request_count();
     fake.dispatch("MESSAGE_CREATE", dm_message_json(502, 9003, &BOB, "hello?"));
-    // Barrier: Alice's DM after Bob's opens ticket #1, so Bob's opened none.
+    assert_eq!(bot.handled(502).await, Routed::Engine);
     open_ticket(&fake, &bot, 503).await;
     assert!(fake
         .rest_requests()
@@ -290,6 +301,10 @@ async fn a_customer_attachment_reaches_the_thread_as_a_link_even_without_text() 
         .await;
     assert!(is_post_to(&relayed, &thread));
     assert_eq!(content(&relayed), format!("**alice** (DM):\n📎 <{url}>"));
+    assert_eq!(
+        bot.handled(902).await,
+        Routed::Desk(Handled::RelayedToStaff)
+    );
     bot.client.shutdown_within(PROMPTLY).await;
 }
 
