@@ -11,7 +11,8 @@
 //! - [`store`] — SQLite persistence (decisions, audit, opt-outs, cooldowns).
 //! - [`engine`] — the shell: message → core → store → actions.
 //! - [`discord`] — the only serenity/poise importer: intents, the redacted
-//!   token, the REST client (optionally via an API base) and the invite URL.
+//!   token, the REST client (optionally via an API base), the invite URL,
+//!   and the ticket desk (staff threads, relays both ways, staff commands).
 //! - [`transcript`] — the JSON Lines transcript format `replay` reads.
 //! - [`reply`] — handlebars templates, Discord escaping, compliance checks
 //!   and hot reload; implements the core's `Replies` port.

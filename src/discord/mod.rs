@@ -9,9 +9,18 @@
 //! - [`client`]: intents, the REST client (`build_http`) and the client builder seam
 //!   that tests point at a fake Discord on loopback.
 //! - [`invite`]: the OAuth2 URL that adds the bot with the least permissions.
+//! - [`tickets`]: the ticket desk — routing every message, opening a ticket
+//!   thread or adding to it; [`relay`]: delivery both ways with retries,
+//!   re-delivery, reminders; [`lifecycle`]: claim, close, block, periodic
+//!   work; [`staff`]: the staff slash commands (poise).
 
 pub mod client;
 pub mod invite;
+pub mod lifecycle;
+pub mod notice;
+pub mod relay;
+pub mod staff;
+pub mod tickets;
 pub mod token;
 
 pub use client::{build_http, client_builder, intents};

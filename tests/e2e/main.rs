@@ -11,3 +11,7 @@ mod fake_rest;
 mod harness;
 mod poise_framework;
 mod replier;
+mod ticket_bot;
+mod ticket_durability;
+mod ticket_steps;
+mod tickets;
