@@ -17,13 +17,19 @@ use crate::core::policy::Mode;
 use crate::core::replies::{ReplyKind, ReplyRequest};
 use crate::core::state::State;
 use crate::engine::SharedReplies;
-use crate::reply::{CategoryReply, ComplianceRules, ReplySettings, TemplateNames, TemplateSet, DEFAULT_BANNED_PHRASES};
+use crate::reply::{
+    CategoryReply, ComplianceRules, ReplySettings, TemplateNames, TemplateSet,
+    DEFAULT_BANNED_PHRASES,
+};
 
 /// The reply layer's view of the config.
 pub fn reply_settings(config: &Config) -> ReplySettings {
     let c = &config.compliance;
     let mut banned: Vec<String> = if c.default_banned_phrases {
-        DEFAULT_BANNED_PHRASES.iter().map(|p| p.to_string()).collect()
+        DEFAULT_BANNED_PHRASES
+            .iter()
+            .map(|p| p.to_string())
+            .collect()
     } else {
         Vec::new()
     };
@@ -61,7 +67,12 @@ pub fn reply_settings(config: &Config) -> ReplySettings {
             banned_phrases: banned,
             allowed_domains: c.allowed_domains.clone(),
             competitor_names: if c.forbid_competitor_names {
-                config.brand.competitors.iter().map(|n| n.trim_start_matches('@').to_string()).collect()
+                config
+                    .brand
+                    .competitors
+                    .iter()
+                    .map(|n| n.trim_start_matches('@').to_string())
+                    .collect()
             } else {
                 Vec::new()
             },
@@ -90,7 +101,13 @@ pub fn check_templates(config: &Config) -> Vec<String> {
 
 /// What the bot would do with one message posted by `author` in `channel`,
 /// with the current config and templates, as a readable report.
-pub fn preview(config: &Config, message: &str, template: Option<&str>, author: &str, channel: &str) -> anyhow::Result<String> {
+pub fn preview(
+    config: &Config,
+    message: &str,
+    template: Option<&str>,
+    author: &str,
+    channel: &str,
+) -> anyhow::Result<String> {
     let set = TemplateSet::parse(reply_settings(config)).map_err(|problems| {
         let list: Vec<String> = problems.iter().map(ToString::to_string).collect();
         anyhow!("templates do not load:\n{}", list.join("\n"))
@@ -121,14 +138,46 @@ pub fn preview(config: &Config, message: &str, template: Option<&str>, author: &
     let d = decide(&msg, now, &State::new(), &policy, &set);
     let mut out = String::new();
     if let Some(v) = &d.verdict {
-        let cues: Vec<String> = v.cues.iter().map(|c| format!("{}({:+.2})", c.id, c.weight)).collect();
-        writeln!(out, "verdict:    {} {:.2} (reply at {:.2})", v.class.as_str(), v.score, config.reply_at)?;
-        writeln!(out, "cues:       {}", if cues.is_empty() { "none".into() } else { cues.join(" ") })?;
+        let cues: Vec<String> = v
+            .cues
+            .iter()
+            .map(|c| format!("{}({:+.2})", c.id, c.weight))
+            .collect();
+        writeln!(
+            out,
+            "verdict:    {} {:.2} (reply at {:.2})",
+            v.class.as_str(),
+            v.score,
+            config.reply_at
+        )?;
+        writeln!(
+            out,
+            "cues:       {}",
+            if cues.is_empty() {
+                "none".into()
+            } else {
+                cues.join(" ")
+            }
+        )?;
     }
     let category = d.category.as_ref();
-    writeln!(out, "about:      {}", category.map_or("nothing in the catalogue".into(), |c| format!("{} (matched \"{}\")", c.id, c.keyword)))?;
-    writeln!(out, "decision:   {} — {}", format!("{:?}", d.action).to_lowercase(), d.reason)?;
-    let chosen = template.map(str::to_string).or_else(|| d.reply.as_ref().map(|r| r.template.clone()));
+    writeln!(
+        out,
+        "about:      {}",
+        category.map_or("nothing in the catalogue".into(), |c| format!(
+            "{} (matched \"{}\")",
+            c.id, c.keyword
+        ))
+    )?;
+    writeln!(
+        out,
+        "decision:   {} — {}",
+        format!("{:?}", d.action).to_lowercase(),
+        d.reason
+    )?;
+    let chosen = template
+        .map(str::to_string)
+        .or_else(|| d.reply.as_ref().map(|r| r.template.clone()));
     let Some(name) = chosen else {
         writeln!(out, "template:   none (the bot would not reply)")?;
         return Ok(out);
@@ -143,17 +192,30 @@ pub fn preview(config: &Config, message: &str, template: Option<&str>, author: &
     };
     match set.render_checked(&req) {
         Ok(checked) => {
-            writeln!(out, "template:   {}#{}", checked.reply.template, checked.reply.variant)?;
+            writeln!(
+                out,
+                "template:   {}#{}",
+                checked.reply.template, checked.reply.variant
+            )?;
             writeln!(out, "reply:      {}", checked.reply.text)?;
             if checked.is_compliant() {
-                writeln!(out, "compliance: pass ({} characters)", checked.reply.text.chars().count())?;
+                writeln!(
+                    out,
+                    "compliance: pass ({} characters)",
+                    checked.reply.text.chars().count()
+                )?;
             } else {
                 for v in &checked.violations {
                     writeln!(out, "compliance: FAIL {} {}", v.rule.id(), v.message)?;
                 }
             }
         }
-        Err(refused) => writeln!(out, "template:   {name}: refused ({}) {}", refused.rules.join(", "), refused.message)?,
+        Err(refused) => writeln!(
+            out,
+            "template:   {name}: refused ({}) {}",
+            refused.rules.join(", "),
+            refused.message
+        )?,
     }
     Ok(out)
 }

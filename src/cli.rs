@@ -15,7 +15,11 @@ use crate::store::{AuditFilter, Store, TicketFilter};
 use crate::transcript::TranscriptReader;
 
 #[derive(Debug, Parser)]
-#[command(name = "shopkeep", version, about = "Answers people who ask to be sold to — briefly, compliantly, rarely — and hands the rest to staff.")]
+#[command(
+    name = "shopkeep",
+    version,
+    about = "Answers people who ask to be sold to — briefly, compliantly, rarely — and hands the rest to staff."
+)]
 pub struct Cli {
     #[command(subcommand)]
     pub command: Command,
@@ -111,7 +115,12 @@ fn db_path(db: Option<String>, config: &Path) -> anyhow::Result<String> {
 /// Run a parsed command; returns the process exit code.
 pub async fn run(cli: Cli) -> anyhow::Result<i32> {
     match cli.command {
-        Command::Replay { file, config, db, json } => replay(&file, &config, db, json).await,
+        Command::Replay {
+            file,
+            config,
+            db,
+            json,
+        } => replay(&file, &config, db, json).await,
         Command::Check { config } => check(&config),
         Command::Eval { file, config, json } => {
             let config = load_config(&config)?;
@@ -127,11 +136,17 @@ pub async fn run(cli: Cli) -> anyhow::Result<i32> {
             config,
         } => {
             let config = load_config(&config)?;
-            let report = crate::app::preview(&config, &message, template.as_deref(), &author, &channel)?;
+            let report =
+                crate::app::preview(&config, &message, template.as_deref(), &author, &channel)?;
             print!("{report}");
             Ok(0)
         }
-        Command::Audit { db, config, since, csv } => audit(db, &config, since, csv).await,
+        Command::Audit {
+            db,
+            config,
+            since,
+            csv,
+        } => audit(db, &config, since, csv).await,
         Command::Tickets {
             db,
             config,
@@ -149,7 +164,12 @@ pub async fn run(cli: Cli) -> anyhow::Result<i32> {
     }
 }
 
-async fn replay(file: &Path, config_path: &Path, db: Option<String>, json: bool) -> anyhow::Result<i32> {
+async fn replay(
+    file: &Path,
+    config_path: &Path,
+    db: Option<String>,
+    json: bool,
+) -> anyhow::Result<i32> {
     let config = load_config(config_path)?;
     let db = db.unwrap_or_else(|| config.storage_path.clone());
     let replies = crate::app::replies(&config)?;
@@ -158,7 +178,15 @@ async fn replay(file: &Path, config_path: &Path, db: Option<String>, json: bool)
     let reader = TranscriptReader::new(&config.brand_names());
     let stdout = std::io::stdout();
     let stderr = std::io::stderr();
-    crate::replay::run(&mut engine, &reader, file, json, &mut stdout.lock(), &mut stderr.lock()).await?;
+    crate::replay::run(
+        &mut engine,
+        &reader,
+        file,
+        json,
+        &mut stdout.lock(),
+        &mut stderr.lock(),
+    )
+    .await?;
     store.flush().await?;
     store.close().await;
     Ok(0)
@@ -194,7 +222,9 @@ fn check(config_path: &Path) -> anyhow::Result<i32> {
 async fn existing_store(db: Option<String>, config: &Path) -> anyhow::Result<Store> {
     let db = db_path(db, config)?;
     if db != ":memory:" && !Path::new(&db).exists() {
-        anyhow::bail!("no store at {db}: run `shopkeep replay` or `shopkeep run` first, or pass --db");
+        anyhow::bail!(
+            "no store at {db}: run `shopkeep replay` or `shopkeep run` first, or pass --db"
+        );
     }
     Store::open(&db).await
 }
@@ -209,7 +239,12 @@ fn since_arg(since: Option<String>) -> anyhow::Result<Option<chrono::DateTime<ch
         .transpose()
 }
 
-async fn tickets(db: Option<String>, config: &Path, status: Option<String>, since: Option<String>) -> anyhow::Result<i32> {
+async fn tickets(
+    db: Option<String>,
+    config: &Path,
+    status: Option<String>,
+    since: Option<String>,
+) -> anyhow::Result<i32> {
     let since = since_arg(since)?;
     let store = existing_store(db, config).await?;
     let list = store.tickets(&TicketFilter { status, since }).await?;
@@ -218,7 +253,12 @@ async fn tickets(db: Option<String>, config: &Path, status: Option<String>, sinc
     Ok(0)
 }
 
-async fn audit(db: Option<String>, config: &Path, since: Option<String>, csv: bool) -> anyhow::Result<i32> {
+async fn audit(
+    db: Option<String>,
+    config: &Path,
+    since: Option<String>,
+    csv: bool,
+) -> anyhow::Result<i32> {
     let since = since_arg(since)?;
     let store = existing_store(db, config).await?;
     let records = store.audit(&AuditFilter { since }).await?;

@@ -17,6 +17,7 @@ use crate::core::model::{ActionKind, Inbound, Reason, Timestamp};
 use crate::core::policy::{Mode, Policy};
 use crate::core::replies::Replies;
 use crate::core::state::State;
+use crate::core::tickets::{apply_staff_change, StaffChange};
 use crate::store::{AuditRecord, Delivery, Store};
 
 /// How long decided message ids are remembered (idempotency horizon).
@@ -140,6 +141,13 @@ impl Engine {
                 .prune(now, l.window, l.user_cooldown, KEEP_DECIDED);
         }
         Ok(Handled { decision, audit_id })
+    }
+
+    /// Fold in a change staff made outside the engine (a ticket closed, a
+    /// user blocked or unblocked). The ticket desk has already written it to
+    /// the store; the runtime hands it here before deciding the next message.
+    pub fn apply_staff_change(&mut self, change: &StaffChange) {
+        apply_staff_change(&mut self.state, change);
     }
 
     /// Record what happened when the caller carried out a decision's actions.

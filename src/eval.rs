@@ -164,15 +164,8 @@ const CLASSES: [Class; 3] = [Class::Solicitation, Class::Intent, Class::Not];
 
 /// Run the detector over the examples and compute the report.
 pub fn evaluate(examples: &[Example], detector: &Detector, skipped: Vec<Skipped>) -> Report {
-    let threshold = detector.settings().reply_at;
     let mut counts = Counts::default();
-    let mut confusion: BTreeMap<String, BTreeMap<String, usize>> = BTreeMap::new();
-    for g in CLASSES {
-        let row = confusion.entry(g.as_str().to_string()).or_default();
-        CLASSES.iter().for_each(|p| {
-            row.insert(p.as_str().to_string(), 0);
-        });
-    }
+    let mut confusion = empty_confusion();
     let mut by_kind: BTreeMap<String, KindRow> = BTreeMap::new();
     let mut scored = Vec::with_capacity(examples.len());
     let mut misclassified = Vec::new();
@@ -206,7 +199,7 @@ pub fn evaluate(examples: &[Example], detector: &Detector, skipped: Vec<Skipped>
     }
     Report {
         n: examples.len(),
-        threshold,
+        threshold: detector.settings().reply_at,
         precision: counts.precision(),
         recall: counts.recall(),
         f1: counts.f1(),
@@ -218,6 +211,20 @@ pub fn evaluate(examples: &[Example], detector: &Detector, skipped: Vec<Skipped>
         misclassified,
         skipped,
     }
+}
+
+/// A 3x3 confusion matrix with every cell present (zeros included).
+fn empty_confusion() -> BTreeMap<String, BTreeMap<String, usize>> {
+    CLASSES
+        .iter()
+        .map(|g| {
+            let row = CLASSES
+                .iter()
+                .map(|p| (p.as_str().to_string(), 0))
+                .collect();
+            (g.as_str().to_string(), row)
+        })
+        .collect()
 }
 
 /// Precision and recall at thresholds 0.1, 0.2, …, 0.9.
@@ -260,3 +267,6 @@ pub fn run(
 
 mod text;
 pub use text::write_text;
+
+#[cfg(test)]
+mod tests;

@@ -10,8 +10,10 @@
 //!   core's `Policy`.
 //! - [`store`] — SQLite persistence (decisions, audit, opt-outs, cooldowns).
 //! - [`engine`] — the shell: message → core → store → actions.
-//! - [`discord`] — the only serenity/poise importer: translates gateway
-//!   events in and the core's actions out; `run` and the invite URL.
+//! - [`discord`] — the only serenity/poise importer: intents, the redacted
+//!   token, the REST client (optionally via an API base), the invite URL,
+//!   the live loop (events in, the core's actions out, `run`) and the
+//!   ticket desk (staff threads, relays both ways, staff commands).
 //! - [`transcript`] — the JSON Lines transcript format `replay` reads.
 //! - [`reply`] — handlebars templates, Discord escaping, compliance checks
 //!   and hot reload; implements the core's `Replies` port.
@@ -28,6 +30,7 @@ pub mod core;
 pub mod discord;
 pub mod engine;
 pub mod eval;
+pub mod reload;
 pub mod replay;
 pub mod reply;
 pub mod store;

@@ -172,9 +172,13 @@ pub fn write_tickets(
             .map_or("no staff reply yet".to_string(), |at| {
                 format!("first staff reply after {}", age(t.opened_at, at))
             });
+        let closed_by = t
+            .closed_by
+            .as_deref()
+            .map_or(String::new(), |who| format!(" · closed by {who}"));
         writeln!(
             out,
-            "    owner {} · thread {} · {}",
+            "    owner {} · thread {} · {}{closed_by}",
             t.claimed_by.as_deref().unwrap_or("unclaimed"),
             t.thread_id.as_deref().unwrap_or("-"),
             first_reply

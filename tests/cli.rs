@@ -96,7 +96,11 @@ fn replay_of_the_example_answers_asks_and_stays_silent_with_reasons() {
         .filter(|id| action(id) == "reply")
         .count();
     assert_eq!(deals_replies, 6);
-    assert_eq!(code("m26"), "channel_quota", "the last ask of the rush is held back");
+    assert_eq!(
+        code("m26"),
+        "channel_quota",
+        "the last ask of the rush is held back"
+    );
     // Opt-out, then silence, then opt-in.
     assert_eq!(code("m28"), "opt_out");
     assert_eq!(action("m28"), "reply");
@@ -237,7 +241,13 @@ fn killing_replay_midway_loses_no_audit_record_of_a_reply_it_reported() {
     long_transcript(&transcript, 20_000);
     let db = dir.path().join("kill.db");
     let mut child = Command::new(env!("CARGO_BIN_EXE_shopkeep"))
-        .args(["replay", transcript.to_str().unwrap(), "--db", db.to_str().unwrap(), "--json"])
+        .args([
+            "replay",
+            transcript.to_str().unwrap(),
+            "--db",
+            db.to_str().unwrap(),
+            "--json",
+        ])
         .current_dir(root())
         .stdout(Stdio::piped())
         .stderr(Stdio::null())
@@ -257,8 +267,103 @@ fn killing_replay_midway_loses_no_audit_record_of_a_reply_it_reported() {
 
     let o = shopkeep(&["audit", "--db", db.to_str().unwrap(), "--csv"]);
     assert!(o.status.success(), "{}", stderr(&o));
-    let audited: Vec<String> = stdout(&o).lines().skip(1).map(|l| l.split(',').nth(4).unwrap().to_string()).collect();
+    let audited: Vec<String> = stdout(&o)
+        .lines()
+        .skip(1)
+        .map(|l| l.split(',').nth(4).unwrap().to_string())
+        .collect();
     for id in &reported {
-        assert!(audited.contains(id), "reply to {id} was reported but has no audit record");
+        assert!(
+            audited.contains(id),
+            "reply to {id} was reported but has no audit record"
+        );
     }
+}
+
+#[test]
+fn hostile_names_are_defused_in_the_exact_text_that_would_be_sent() {
+    let dir = tempfile::tempdir().unwrap();
+    let file = dir.path().join("hostile.jsonl");
+    let names = ["@everyone", "<@&123>", "**[click](http://evil.example)**"];
+    let lines: Vec<String> = names
+        .iter()
+        .enumerate()
+        .map(|(i, name)| {
+            serde_json::json!({
+                "id": format!("h{i}"), "at": format!("2026-11-23T09:0{i}:00Z"),
+                "author": {"id": format!("x{i}"), "name": name},
+                "channel": "general", "content": "where can I buy a solid oak dining table?"
+            })
+            .to_string()
+        })
+        .collect();
+    std::fs::write(&file, lines.join("\n")).unwrap();
+    let out = replay_json(&file, ":memory:");
+    for i in 0..names.len() {
+        let v = &out[&format!("h{i}")];
+        assert_eq!(v["action"], "reply", "{v}");
+        let text = v["reply"].as_str().unwrap();
+        assert!(
+            !text.contains("@everyone") && !text.contains("@here"),
+            "{text}"
+        );
+        assert!(
+            !text.contains("<@&123>") && !text.contains("<@&1"),
+            "a role mention never survives: {text}"
+        );
+        assert!(!text.contains("](http") && !text.contains("**["), "{text}");
+        assert!(
+            !text.contains("http://evil"),
+            "no live link from a name: {text}"
+        );
+    }
+}
+
+#[test]
+fn preview_shows_verdict_template_reply_and_compliance() {
+    let o = shopkeep(&[
+        "preview",
+        "--message",
+        "where can I buy a solid oak dining table?",
+        "--author",
+        "sam",
+    ]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    let text = stdout(&o);
+    assert!(text.contains("verdict:    solicitation"), "{text}");
+    assert!(text.contains("about:      dining-tables"), "{text}");
+    assert!(
+        text.contains("reply:      Hi sam")
+            || text.contains("reply:      Hello sam")
+            || text.contains("reply:      Thanks"),
+        "{text}"
+    );
+    assert!(text.contains("compliance: pass"), "{text}");
+
+    let o = shopkeep(&[
+        "preview",
+        "--message",
+        "I bought a table last week and it broke",
+    ]);
+    let text = stdout(&o);
+    assert!(
+        text.contains("decision:   none — not a solicitation"),
+        "{text}"
+    );
+    assert!(text.contains("template:   none"), "{text}");
+}
+
+#[test]
+fn eval_reports_the_headline_metrics_as_json() {
+    let o = shopkeep(&["eval", "tests/data/dev.jsonl", "--json"]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    let v: Value = serde_json::from_str(&stdout(&o)).expect("one JSON object");
+    for key in ["precision", "recall", "f1", "tp", "fp", "fn", "tn"] {
+        assert!(v.get(key).is_some(), "{key} missing");
+    }
+    let total = ["tp", "fp", "fn", "tn"]
+        .iter()
+        .map(|k| v[*k].as_u64().unwrap())
+        .sum::<u64>();
+    assert_eq!(total, 710);
 }

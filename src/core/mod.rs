@@ -17,6 +17,7 @@ pub mod replies;
 pub mod state;
 #[cfg(test)]
 pub mod testing;
+pub mod ticket_text;
 pub mod tickets;
 
 pub use decide::{decide, decide_paced, Decision};

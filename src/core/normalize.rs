@@ -10,7 +10,7 @@
 //! must stay allocation-light and never panic on any input.
 
 use unicode_normalization::char::is_combining_mark;
-use unicode_normalization::UnicodeNormalization;
+use unicode_normalization::{is_nfkc_quick, IsNormalized, UnicodeNormalization};
 
 /// Normalise a message for keyword matching: lower-cased NFKC text with
 /// words intact and runs of white space folded to one space.
@@ -26,30 +26,44 @@ pub fn normalize(input: &str) -> String {
     out
 }
 
-/// Character-level folding: NFKC, lower case, invisibles out, zalgo out,
-/// confusables folded, typographic punctuation made plain. Keeps white space
-/// (including newlines) as it is.
+/// Character-level folding: combining marks on Latin letters out (zalgo),
+/// NFKC, lower case, invisibles out, confusables folded, typographic
+/// punctuation made plain. Keeps white space (including newlines) as it is.
 pub fn fold(input: &str) -> String {
     if input.is_ascii() {
         return input.to_ascii_lowercase();
     }
     let mut out = String::with_capacity(input.len());
-    let mut prev_latin = false;
     let mut saw_confusable = false;
-    for c in input.stream_safe().nfkc() {
-        if is_invisible(c) {
-            continue;
-        }
-        if is_combining_mark(c) {
-            // Accents on Latin letters are already composed by NFKC; what is
-            // left over is decoration (zalgo) and only breaks matching.
-            if !prev_latin {
-                out.push(c);
+    // Combining marks on Latin letters are decoration (zalgo) or accents;
+    // both only break matching, so they go before composition.
+    let mut after_latin = false;
+    let undecorated = input
+        .chars()
+        .filter(|&c| !is_invisible(c))
+        .filter(move |&c| {
+            if is_pictograph(c) {
+                after_latin = false;
+                return true;
             }
+            if is_combining_mark(c) {
+                return !after_latin;
+            }
+            after_latin = (c as u32) < 0x250 && c.is_alphabetic();
+            true
+        });
+    // Most text (emoji included) is already NFKC; skip the expensive pass.
+    let chars: Box<dyn Iterator<Item = char>> =
+        match is_nfkc_quick(input.chars().filter(|&c| !is_pictograph(c))) {
+            IsNormalized::Yes => Box::new(undecorated),
+            _ => Box::new(undecorated.stream_safe().nfkc()),
+        };
+    for c in chars {
+        if is_pictograph(c) {
+            out.push(c);
             continue;
         }
         let c = plain_punctuation(c);
-        prev_latin = (c as u32) < 0x250 && c.is_alphabetic();
         saw_confusable |= confusable(c).is_some();
         for lc in c.to_lowercase() {
             out.push(lc);
@@ -60,6 +74,13 @@ pub fn fold(input: &str) -> String {
     } else {
         out
     }
+}
+
+/// Emoji and pictographs: common in chat, never folded, so they skip the
+/// per-character table look-ups.
+pub(crate) fn is_pictograph(c: char) -> bool {
+    // From U+1F300: enclosed letters below it (🄰…) fold to plain letters.
+    matches!(c, '\u{1f300}'..='\u{1faff}' | '\u{2600}'..='\u{27bf}')
 }
 
 /// Zero-width characters, bidi controls, soft hyphens, variation selectors,
@@ -164,6 +185,7 @@ mod tests {
             ("Where CAN  I\n buy", "where can i buy"),
             ("ｗｈｅｒｅ ｃａｎ ｉ ｂｕｙ", "where can i buy"),
             ("𝐛𝐮𝐲 now", "buy now"),
+            ("\u{1f131}\u{1f144}\u{1f148} now 😂", "buy now 😂"),
             ("wh\u{200b}ere to b\u{200d}uy", "where to buy"),
             ("\u{202e}buy\u{202c} it", "buy it"),
             ("  café  ", "café"),

@@ -17,14 +17,23 @@
 //! - [`outgoing`]: each action as a Discord message, with its allowed-mentions.
 //! - [`deliver`]: posting with bounded retries, staleness, and the audit record.
 //! - [`run`]: `shopkeep run` — start-up checks, wiring, graceful shutdown.
+//! - [`tickets`]: the ticket desk — routing every message, opening a ticket
+//!   thread or adding to it; [`relay`]: delivery both ways with retries,
+//!   re-delivery, reminders; [`lifecycle`]: claim, close, block, periodic
+//!   work; [`staff`]: the staff slash commands (poise).
 
 pub mod client;
 pub mod deliver;
 pub mod handler;
 pub mod invite;
+pub mod lifecycle;
+pub mod notice;
 pub mod outgoing;
+pub mod relay;
 pub mod run;
 pub mod runtime;
+pub mod staff;
+pub mod tickets;
 pub mod token;
 pub mod translate;
 

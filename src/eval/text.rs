@@ -20,6 +20,13 @@ pub fn write_text(r: &Report, out: &mut dyn Write) -> io::Result<()> {
         r.precision, r.recall, r.f1, r.fp_rate
     )?;
     writeln!(out, "tp {}  fp {}  fn {}  tn {}", c.tp, c.fp, c.fn_, c.tn)?;
+    confusion(r, out)?;
+    kinds(r, out)?;
+    sweep(r, out)?;
+    misses(r, out)
+}
+
+fn confusion(r: &Report, out: &mut dyn Write) -> io::Result<()> {
     writeln!(out, "\nconfusion (rows gold, columns predicted)")?;
     writeln!(
         out,
@@ -37,6 +44,10 @@ pub fn write_text(r: &Report, out: &mut dyn Write) -> io::Result<()> {
             get("not")
         )?;
     }
+    Ok(())
+}
+
+fn kinds(r: &Report, out: &mut dyn Write) -> io::Result<()> {
     writeln!(
         out,
         "\nby kind{:>38} {:>5} {:>8} {:>6} {:>6}",
@@ -50,6 +61,10 @@ pub fn write_text(r: &Report, out: &mut dyn Write) -> io::Result<()> {
             name, k.n, k.correct, k.exact, k.predicted_solicitation
         )?;
     }
+    Ok(())
+}
+
+fn sweep(r: &Report, out: &mut dyn Write) -> io::Result<()> {
     writeln!(out, "\nthreshold  precision  recall     F1  fp-rate")?;
     for s in &r.thresholds {
         writeln!(
@@ -58,6 +73,12 @@ pub fn write_text(r: &Report, out: &mut dyn Write) -> io::Result<()> {
             s.threshold, s.precision, s.recall, s.f1, s.fp_rate
         )?;
     }
+    Ok(())
+}
+
+/// The messages the detector got wrong, with score and cues, then any
+/// lines that could not be read.
+fn misses(r: &Report, out: &mut dyn Write) -> io::Result<()> {
     if !r.misclassified.is_empty() {
         writeln!(out, "\nmisclassified ({})", r.misclassified.len())?;
     }

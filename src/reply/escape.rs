@@ -173,4 +173,24 @@ mod tests {
         assert_eq!(out.chars().count(), MAX_USER_VALUE_CHARS);
         assert!(out.ends_with('…'));
     }
+
+    proptest::proptest! {
+        #[test]
+        fn no_value_survives_with_a_mention_link_markup_or_line_break(value in "\\PC*|[@<>#*_~`|\\[\\]()\\\\:/.a-z0-9 \n-]{0,48}") {
+            let out = discord_escape(&value);
+            for live in ["@everyone", "@here", "://", "\n", "\r"] {
+                proptest::prop_assert!(!out.contains(live), "{:?} -> {:?}", value, out);
+            }
+            let at_then_zwsp = out.matches('@').count() == out.matches("@\u{200B}").count();
+            proptest::prop_assert!(at_then_zwsp, "{:?} -> {:?}", value, out);
+            let chars: Vec<char> = out.chars().collect();
+            for (i, c) in chars.iter().enumerate() {
+                if MARKDOWN.contains(c) && *c != '\\' {
+                    let slashes = chars[..i].iter().rev().take_while(|&&b| b == '\\').count();
+                    proptest::prop_assert!(slashes % 2 == 1, "{:?} -> {:?}", value, out);
+                }
+            }
+            proptest::prop_assert!(out.chars().count() <= 3 * MAX_USER_VALUE_CHARS);
+        }
+    }
 }

@@ -125,8 +125,8 @@ impl LiveTemplates {
         }
     }
 
-    /// Starts a thread that reloads within `interval` of a template file
-    /// changing. Stops when the returned [`Watcher`] is stopped or dropped.
+    /// Starts a thread that reloads within two `interval`s of a template
+    /// file changing. Stops when the returned [`Watcher`] is stopped or dropped.
     pub fn watch(&self, interval: Duration) -> std::io::Result<Watcher> {
         let (stop, stopped) = mpsc::channel::<()>();
         let live = self.clone();
@@ -139,8 +139,12 @@ impl LiveTemplates {
         })
     }
 
+    /// Reloads once the files have changed and then held still for one
+    /// interval: an editor caught mid-write is not refused for a half file.
+    /// With the default interval an edit serves within about a second.
     fn poll_until_stopped(&self, interval: Duration, stopped: &mpsc::Receiver<()>) {
         let mut seen = self.read().loaded_from;
+        let mut settling: Option<u64> = None;
         loop {
             match stopped.recv_timeout(interval) {
                 Err(RecvTimeoutError::Timeout) => {}
@@ -148,10 +152,15 @@ impl LiveTemplates {
             }
             let settings = self.read().settings.clone();
             let now = fingerprint(&settings);
-            if now != seen {
+            if now == seen {
+                settling = None;
+            } else if settling == Some(now) {
                 seen = now;
-                // Problems are logged by `replace_settings`.
+                settling = None;
+                // Problems are logged by `swap_in`.
                 let _ = self.reload();
+            } else {
+                settling = Some(now);
             }
         }
     }

@@ -56,7 +56,8 @@
 //! - `text`: forgiving phrase search
 //! - `compliance`: the rules over one rendered text
 //! - `rules`: the rule ids
-//! - `set`: [`TemplateSet`], loading and rendering
+//! - `load`: reading and compiling template files into a [`TemplateSet`]
+//! - `set`: [`TemplateSet`], rendering a request and checking it
 //! - `check`: [`check()`] and [`Problem`] for `shopkeep check`
 //! - `live`: [`LiveTemplates`] and the file watcher (hot reload)
 
@@ -65,6 +66,7 @@ pub mod compliance;
 pub mod escape;
 pub mod lint;
 pub mod live;
+mod load;
 pub mod rules;
 pub mod set;
 pub mod settings;

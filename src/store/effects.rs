@@ -39,7 +39,7 @@ impl Store {
 
     /// Rebuild the core's state. Keeps what can still matter relative to the
     /// newest record: decided ids for `keep_decided`, reply counts for the
-    /// longer of the window and the cooldown; opt-outs, open tickets and
+    /// longer of the window and the cooldown; opt-outs, open tickets, blocks and
     /// staff threads in full.
     pub async fn load_state(
         &self,
@@ -104,6 +104,9 @@ impl Store {
             .await?
         {
             state.mark_ticket_open(row.get::<String, _>(0));
+        }
+        for block in self.blocks().await? {
+            state.block(&block.user_id, block.until);
         }
         for row in sqlx::query("SELECT thread_id FROM staff_threads")
             .fetch_all(pool)

@@ -1,6 +1,7 @@
 //! Persistence: one SQLite file (WAL mode, migrations embedded and run at
 //! start) holding what must survive a restart — decided message ids,
-//! opt-outs, reply counts (cooldowns and windows), tickets, and the audit
+//! opt-outs, reply counts (cooldowns and windows), tickets with their relayed
+//! messages and blocks, and the audit
 //! trail of every reply, hand-off and held-back reply.
 //!
 //! Owns SQL and nothing else: no product rules. Queries are plain, portable
@@ -9,6 +10,7 @@
 
 mod audit;
 mod effects;
+mod relays;
 mod tickets;
 
 use std::path::Path;
@@ -20,7 +22,8 @@ use sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePoolOptions, S
 use sqlx::SqlitePool;
 
 pub use audit::{place_label, AuditFilter, AuditRecord, Delivery};
-pub use tickets::{TicketFilter, TicketRecord};
+pub use relays::{BlockRecord, Direction, NewRelay, RelayRecord};
+pub use tickets::{ClaimOutcome, TicketFilter, TicketRecord};
 
 use crate::core::model::Timestamp;
 

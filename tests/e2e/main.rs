@@ -12,3 +12,7 @@ mod harness;
 mod live;
 mod poise_framework;
 mod replier;
+mod ticket_bot;
+mod ticket_durability;
+mod ticket_steps;
+mod tickets;

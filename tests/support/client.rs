@@ -5,7 +5,7 @@
 use std::sync::Arc;
 use std::time::Duration;
 
-use serenity::all::{ClientBuilder, ShardManager};
+use serenity::all::{Client, ClientBuilder, ShardManager};
 use shopkeep::discord::{client_builder, Token};
 use tokio::task::JoinHandle;
 
@@ -29,10 +29,22 @@ pub async fn start_client(
     fake: &FakeDiscord,
     configure: impl FnOnce(ClientBuilder) -> ClientBuilder,
 ) -> RunningClient {
+    start_client_with(fake, configure, |_| ()).await
+}
+
+/// As [`start_client`], calling `before_start` with the built client before it
+/// connects (where production hands `client.http` and `client.cache` to what
+/// its handlers share).
+pub async fn start_client_with(
+    fake: &FakeDiscord,
+    configure: impl FnOnce(ClientBuilder) -> ClientBuilder,
+    before_start: impl FnOnce(&Client),
+) -> RunningClient {
     let token = Token::from(TOKEN);
     let mut client = configure(client_builder(&token, Some(fake.rest_base())))
         .await
         .expect("build the serenity client against the fake");
+    before_start(&client);
     let shard_manager = client.shard_manager.clone();
     let task = tokio::spawn(async move { client.start().await });
     fake.wait_identified(PROMPTLY).await;

@@ -208,6 +208,12 @@ impl FakeDiscord {
         self.add_fault(method, pattern, FaultKind::Status(status));
     }
 
+    /// Like [`fail_next`](Self::fail_next), with Discord's JSON error `code`
+    /// in the body (e.g. 403 with 50007: the user does not accept DMs).
+    pub fn fail_next_with_code(&self, method: Method, pattern: &str, status: u16, code: u32) {
+        self.add_fault(method, pattern, FaultKind::Error(status, code));
+    }
+
     /// Lets the next matching call take effect but answers 200 with a body serenity
     /// cannot parse (the "accepted but unreadable" case).
     pub fn garble_next(&self, method: Method, pattern: &str) {

@@ -10,6 +10,7 @@ use aho_corasick::{AhoCorasick, AhoCorasickBuilder, MatchKind};
 
 use super::frames::{match_at, Frame, Hit, Role, TokView, E, FRAMES};
 use super::lexicon::*;
+use super::sentences::{sentences, Sentence};
 use crate::core::normalize::{tokenize, Kind, Tokens};
 
 /// One classified token.
@@ -26,15 +27,6 @@ impl TokView for Tok<'_> {
     fn classes(&self) -> u128 {
         self.cls
     }
-}
-
-/// A sentence: token range, first content token, question or not.
-#[derive(Debug, Clone, Copy)]
-pub struct Sentence {
-    pub start: usize,
-    pub end: usize,
-    pub content: usize,
-    pub question: bool,
 }
 
 /// A frame match placed in its sentence.
@@ -63,6 +55,10 @@ pub struct Analysis<'a> {
     pub competitors: Vec<String>,
 }
 
+/// Distinct mentions beyond this many change nothing; the cap keeps a
+/// message of 500 mentions linear.
+const MAX_HANDLES: usize = 8;
+
 /// The compiled language model and brand matcher.
 #[derive(Debug, Clone)]
 pub struct Model {
@@ -89,8 +85,8 @@ impl Model {
                 Some(E::C(c)) => bits(*c).for_each(|b| by_bit[b].push(i as u16)),
                 Some(E::W(w)) => by_word.entry(w).or_default().push(i as u16),
                 Some(E::A(ws)) => ws
-                    .split('|')
-                    .for_each(|w| by_word.entry(w).or_default().push(i as u16)),
+                    .iter()
+                    .for_each(|w| by_word.entry(*w).or_default().push(i as u16)),
                 _ => always.push(i as u16),
             }
         }
@@ -146,7 +142,7 @@ impl Model {
             match t.kind {
                 Kind::Word => self.push_word(text, &mut toks, &mut offsets, t.start),
                 Kind::Mention => {
-                    if !handles.contains(&text) {
+                    if handles.len() < MAX_HANDLES && !handles.contains(&text) {
                         handles.push(text);
                     }
                     toks.push(Tok {
@@ -237,7 +233,7 @@ impl Model {
                 Some(_) => {}
             }
             let name = &tokens.text[m.start()..m.end()];
-            if !handles.contains(&name) {
+            if handles.len() < MAX_HANDLES && !handles.contains(&name) {
                 handles.push(name);
             }
             let first = offsets.partition_point(|&o| (o as usize) < m.start());
@@ -310,10 +306,17 @@ fn place(fi: u16, sent: &[Tok], i: usize, s: &Sentence, si: usize) -> Option<Fou
 /// "get it out", "get rid of", "get to the station", "get someone to call
 /// me back": `get` that is not an acquisition.
 pub fn phrasal_get(sent: &[Tok], i: usize) -> bool {
-    if sent[i].w != "get" {
+    if !matches!(sent[i].w, "get" | "getting") {
         return false;
     }
     if sent.get(i + 1).is_some_and(|t| t.cls & GET_AWAY != 0) {
+        return true;
+    }
+    // Causative: "get my toddler to sleep", "get them to call me".
+    let someone = sent
+        .get(i + 1)
+        .is_some_and(|t| t.cls & (MY | THIS | ANYONE) != 0 || matches!(t.w, "him" | "her"));
+    if someone && sent[i + 1..].iter().take(4).any(|t| t.w == "to") {
         return true;
     }
     let particles = [
@@ -340,60 +343,4 @@ fn other_classes(kind: Kind, text: &str, lex: &Lexicon) -> u128 {
             _ => 0,
         },
     }
-}
-
-/// Cut tokens into sentences at sentence-ending punctuation.
-fn sentences(toks: &[Tok]) -> Vec<Sentence> {
-    let mut out = Vec::new();
-    let mut start = 0;
-    for (i, t) in toks.iter().enumerate() {
-        if t.cls & SENTENCE_END != 0 {
-            push_sentence(&mut out, toks, start, i, t.cls & QEND != 0);
-            start = i + 1;
-        }
-    }
-    push_sentence(&mut out, toks, start, toks.len(), false);
-    out
-}
-
-fn push_sentence(out: &mut Vec<Sentence>, toks: &[Tok], start: usize, end: usize, qmark: bool) {
-    if start >= end {
-        return;
-    }
-    let skip = GREET | MENTION | COMMA;
-    let content = (start..end)
-        .find(|&i| toks[i].cls & skip == 0 || toks[i].cls & QSTART != 0)
-        .unwrap_or(start);
-    let question =
-        qmark || opens_question(&toks[content..end]) || embedded_question(&toks[start..end]);
-    out.push(Sentence {
-        start,
-        end,
-        content,
-        question,
-    });
-}
-
-/// "is it…", "where can…", "anyone know…" open a question; "will be
-/// switching…" (subject dropped) does not.
-fn opens_question(toks: &[Tok]) -> bool {
-    let first = toks[0];
-    if first.cls & (QSTART | WHERE | WHO | WHICH | HOW | WHEN | WHY) == 0 {
-        return false;
-    }
-    let aux_only = first.cls & (WHERE | WHO | WHICH | HOW | WHEN | WHY | ANYONE | ANY) == 0;
-    let next = toks.get(1);
-    !(aux_only && next.is_some_and(|t| t.w == "be" || t.cls & (HEDGE | ACQ | ACQ_ING) != 0))
-}
-
-/// ", who do I speak to", "wondering if anyone has": a question inside a
-/// statement.
-fn embedded_question(toks: &[Tok]) -> bool {
-    toks.windows(3).any(|w| {
-        let clause = w[0].cls & COMMA != 0 && w[1].cls & (WHERE | WHO | WHICH | HOW) != 0;
-        let wonder = matches!(w[0].w, "wondering" | "wonder") && matches!(w[1].w, "if" | "whether");
-        let unsure = matches!(w[0].w, "sure" | "idea" | "know")
-            && w[1].cls & (WHERE | WHICH | WHO | HOW) != 0;
-        (clause && w[2].cls & (AUX | MODAL) != 0) || wonder || unsure
-    })
 }

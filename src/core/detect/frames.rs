@@ -14,8 +14,8 @@ pub enum E {
     C(u128),
     /// A token equal to this word.
     W(&'static str),
-    /// A token equal to any of these words (`|`-separated).
-    A(&'static str),
+    /// A token equal to any of these words.
+    A(&'static [&'static str]),
     /// An optional token having any of these classes.
     O(u128),
     /// Skip up to n tokens, none of which has any of the given classes.
@@ -98,9 +98,7 @@ pub fn match_at<T: TokView>(pat: &[E], toks: &[T], i: usize) -> Option<usize> {
         N(c) => one(toks.get(i).is_some_and(|t| t.classes() & c == 0)),
         C(c) => one(toks.get(i).is_some_and(|t| t.classes() & c != 0)),
         W(w) => one(toks.get(i).is_some_and(|t| t.word() == w)),
-        A(ws) => one(toks
-            .get(i)
-            .is_some_and(|t| ws.split('|').any(|w| w == t.word()))),
+        A(ws) => one(toks.get(i).is_some_and(|t| ws.contains(&t.word()))),
         O(c) => {
             if toks.get(i).is_some_and(|t| t.classes() & c != 0) {
                 if let Some(end) = match_at(rest, toks, i + 1) {

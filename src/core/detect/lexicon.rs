@@ -23,7 +23,7 @@ classes! {
     CONTEST = 42; QEND = 43; END = 44; MENTION = 45; URL = 46; HASHTAG = 47;
     NUM = 48; PCT = 49; CURRENCY = 50; THIS = 51; ARTICLE = 52; TO = 53;
     FOR = 54; WORTH = 55; OR = 56; COMMA = 57; SARCASM = 58; PRAISE = 59;
-    FAMILY = 60; GET_AWAY = 61; QSTART = 62; QUOTED = 63; OWNABLE = 64; PRES_AUX = 65; STORE = 66;
+    FAMILY = 60; GET_AWAY = 61; QSTART = 62; QUOTED = 63; OWNABLE = 64; PRES_AUX = 65; STORE = 66; AVAIL = 67;
 }
 
 /// The indices of the bits set in a class set.
@@ -42,7 +42,7 @@ pub const SENTENCE_END: u128 = QEND | END;
 
 const WORDS: &[(u128, &str)] = &[
     (WHERE, "where wheres whr wher"),
-    (WHO, "wholl whod whoever who whos whom"),
+    (WHO, "wholl whod who whos whom"),
     (WHICH, "which what whats wat wut"),
     (HOW, "how hows"),
     (WHEN, "when whens"),
@@ -51,41 +51,41 @@ const WORDS: &[(u128, &str)] = &[
     (MODAL, "can could should would will do does might may shall cn"),
     (SELF, "i we me us im ive id myself"),
     (YOU, "you ya yall"),
-    (ANYONE, "anyone anybody someone somebody everyone people guys folks yall ppl"),
+    (ANYONE, "anyones someones everyones anyone anybody someone somebody everyone people guys folks yall ppl"),
     (ANY, "any some anything something"),
     (ACQ, "buy get find purchase order grab cop source snag pick rent lease book hire shop afford subscribe finance preorder"),
-    (ACQ_ING, "finding buying getting purchasing ordering grabbing picking renting leasing booking upgrading switching copping financing subscribing"),
+    (ACQ_ING, "treating replacing finding buying getting purchasing ordering grabbing picking renting leasing booking upgrading switching copping financing subscribing"),
     (ACQ_PAST, "placed bought ordered purchased got gotten grabbed copped paid subscribed rented booked leased financed preordered"),
     (SELL, "sell sells selling carry carries stock stocks"),
-    (RECV, "recommend recommends suggest"),
-    (RECN, "recommendations recommendation suggestions suggestion recs rec advice tips ideas options alternatives alternative thoughts opinions opinion input pointers experiences"),
+    (RECV, "advise recommend recommends suggest"),
+    (RECN, "names recommendations recommendation suggestions suggestion recs rec advice tips ideas options alternatives alternative thoughts opinions opinion input pointers experiences"),
     (LOOK, "looking searching hunting shopping"),
     (NEED, "need want needing require"),
     (NEG, "not dont never no isnt arent wont didnt doesnt aint havent hasnt wasnt werent wouldnt shouldnt neither nor nothing cant"),
     (PRICE, "estimate proposal proposals price prices pricing cost costs rate rates fee fees quote quotes charge apr premium premiums cheapest"),
-    (DEAL, "code codes match deal deals discount discounts sale sales coupon coupons promo promos bargain bargains offer offers cheaper voucher vouchers cashback bundle"),
-    (STOCK, "back made discontinued stock restock restocked restocking available availability instock preorder preorders backorder release released launch drop ship ships shipping deliver delivery"),
-    (SALES, "firm company companies agency provider lease cover lender broker sim contract deposit machine fryer kettle toaster fridge dishwasher washer dryer oven microwave blender bookcase bookshelf wardrobe dresser rug lamp curtains duvet pillow sheets bench armchair stool shelf sofa frame build tent jumper hoodie shirt dress coat trainers runners bulb cushion parts kit manager rings ring jewellery furniture tv headset speaker speakers charger case cover bag backpack suitcase stroller pram crib cot sim energy supplier electricity gas isa savings pension tariff contract sub tier edition range collection colourway plan plans subscription membership model models brand brands product products size sizes color colour colors colours version package bundle license licence mortgage loan loans insurance policy card provider providers bank banks laptop laptops phone phones car cars table tables chair chairs sofa couch bed mattress desk shoes boots sneakers jacket headphones earbuds tv monitor keyboard mouse gpu cpu pc computer tablet camera bike ebike hotel hotels flight flights vpn software app tool tools service services gear setup set vacuum printer router console watch lens tires tyres ram ssd carrier isp broadband account"),
-    (SUPPORT, "address statement refund refunds replacement update fix answer reply response support tracking repair warranty exchange return returns cancel cancellation compensation receipt invoice password login reimbursement status resolution solution callback agent human technician chargeback"),
-    (COMPLAIN, "outage broke broken crashed crash crashes crashing buggy worst terrible awful horrible scam scammed disappointed disappointing useless garbage trash unacceptable ridiculous pathetic rude defective faulty damaged fraud overcharged delayed missing lost stuck frozen error issue issues problem problems annoyed angry furious sucks ripoff disgusting hate hated waiting waited ignored nightmare joke shame smh wtf"),
+    (DEAL, "code codes deal deals discount discounts sale sales coupon coupons promo promos bargain bargains offer offers cheaper voucher vouchers cashback bundle"),
+    (STOCK, "dropping drops launching launches releasing releases restocks back made discontinued stock restock restocked restocking available availability instock preorder preorders backorder release released launch drop ship ships shipping deliver delivery"),
+    (SALES, "present presents gift gifts coverage firm company companies agency provider lease cover lender broker sim contract deposit machine fryer kettle toaster fridge dishwasher washer dryer oven microwave blender bookcase bookshelf wardrobe dresser rug lamp curtains duvet pillow sheets bench armchair stool shelf sofa frame build tent jumper hoodie shirt dress coat trainers runners bulb cushion parts kit manager rings ring jewellery furniture tv headset speaker speakers charger case cover bag backpack suitcase stroller pram crib cot sim energy supplier electricity gas isa savings pension tariff contract sub tier edition range collection colourway plan plans subscription membership model models brand brands product products size sizes color colour colors colours version package bundle license licence mortgage loan loans insurance policy card provider providers bank banks laptop laptops phone phones car cars table tables chair chairs sofa couch bed mattress desk shoes boots sneakers jacket headphones earbuds tv monitor keyboard mouse gpu cpu pc computer tablet camera bike ebike hotel hotels flight flights vpn software app tool tools service services gear setup set vacuum printer router console watch lens tires tyres ram ssd carrier isp broadband account"),
+    (SUPPORT, "feature features bug bugs number manual instructions email address statement refund refunds replacement update fix answer reply response support tracking repair warranty exchange return returns cancel cancellation compensation receipt invoice password login reimbursement status resolution solution callback agent human technician chargeback"),
+    (COMPLAIN, "wrong incorrect outage broke broken crashed crash crashes crashing buggy worst terrible awful horrible scam scammed disappointed disappointing useless garbage trash unacceptable ridiculous pathetic rude defective faulty damaged fraud overcharged delayed missing lost stuck frozen error issue issues problem problems annoyed angry furious sucks ripoff disgusting hate hated waiting waited ignored nightmare joke shame smh wtf"),
     (PROMO, "giveaway giveaways retweet rt follow winner sweepstakes raffle bio click hurry limited exclusive dm shipping"),
     (PAST_T, "yesterday ago last earlier already previously recently"),
-    (FUT_T, "tomorrow weekend soon next tonight later eventually"),
-    (PLAN, "eyeing going planning plan about gonna intend intending hoping considering thinking debating saving will ll"),
-    (HEDGE, "maybe perhaps probably someday possibly hypothetically kinda sorta eventually"),
+    (FUT_T, "week month year spring summer autumn winter once monday tuesday wednesday thursday friday saturday sunday payday christmas tmrw tmr january february march april june july august september october november december tomorrow weekend soon next tonight later eventually"),
+    (PLAN, "aiming must gotta eyeing going planning plan about gonna intend intending hoping considering thinking debating saving will ll"),
+    (HEDGE, "maybe perhaps probably someday possibly hypothetically eventually"),
     (BEST, "goto fave favorite favourite most lowest highest best better good decent reliable top solid great nice quality cheapest cheap affordable ideal fastest"),
     (NEWISH, "paid new used secondhand refurbished refurb another spare cheap budget decent affordable"),
-    (NONCOM, "park parking walk beach beaches spot spots sunset view views season island park visit visiting sightsee free safe safety dangerous directions weather legal hike hiking museum museums sightseeing walk walking tourist crowded"),
+    (NONCOM, "motivation happiness patience sanity luck kidney soul dignity willpower hours tutorial tutorials guide guides walkthrough docs documentation podcast podcasts park parking walk beach beaches spot spots sunset view views season island park visit visiting sightsee free safe safety dangerous directions weather legal hike hiking museum museums sightseeing walk walking tourist crowded"),
     (GREET, "kindly hey hi hello yo so ok okay guys folks all everyone quick question q please pls um hmm well also and but ps btw lol oh anyway ayo sup gm hiya morning team friends fam honestly just real"),
     (MY, "my our mine"),
-    (MONEY, "bucks dollars usd eur euros pounds gbp grand budget"),
+    (MONEY, "money bucks dollars usd eur euros pounds gbp grand budget"),
     (CHOOSE, "pay choose pick go try switch trust"),
-    (SWITCH, "ditch leave leaving switch switching change move moving upgrade upgrading"),
+    (SWITCH, "replace replacing ditch leave leaving switch switching change move moving upgrade upgrading"),
     (HOWTO, "fix reset install connect cancel update return unlock activate enable disable remove delete uninstall login log track claim contact reach repair"),
     (PITCH, "convince pitch sell offer win compete earn"),
     (CONTEST, "giveaway giveaways contest sweepstakes raffle win winner winning enter entered entry pick"),
     (THIS, "this that it these those them one ones"),
-    (ARTICLE, "a an the some any"),
+    (ARTICLE, "your their his her its a an the some any"),
     (TO, "to"),
     (FOR, "for"),
     (WORTH, "worth"),
@@ -97,7 +97,8 @@ const WORDS: &[(u128, &str)] = &[
     (OWNABLE, "order orders package parcel item items bill payment purchase claim statement delivery account card subscription booking refund replacement ticket case"),
     (PRES_AUX, "theres is are do does can could will would"),
     (STORE, "shop shops store stores site sites website websites seller sellers retailer retailers dealer dealers showroom showrooms outlet outlets"),
-    (QSTART, "whos wheres hows whens whys wholl whod whatre where who which what whats how when why is are was were do does can could should would will any anyone anybody ne1"),
+    (AVAIL, "available availability back restock restocked restocking discontinued made instock release released launch launches launching drop drops dropping stock"),
+    (QSTART, "anyones whos wheres hows whens whys wholl whod whatre where who which what whats how when why is are was were do does can could should would will any anyone anybody ne1"),
 ];
 
 /// Chat shorthand expanded before classification.
@@ -139,6 +140,9 @@ const SLANG: &[(&str, &[&str])] = &[
     ("tho", &["though"]),
     ("i'm", &["im"]),
     ("imma", &["im", "going", "to"]),
+    ("ill", &["i", "will"]),
+    ("bout", &["about"]),
+    ("itll", &["it", "will"]),
     ("ima", &["im", "going", "to"]),
     ("abt", &["about"]),
     ("wud", &["would"]),
@@ -222,17 +226,20 @@ impl Lexicon {
         if !has_double(word) {
             return None;
         }
-        let mut single = String::with_capacity(word.len());
-        let mut last = '\0';
-        for c in word.chars() {
-            if c != last {
-                single.push(c);
+        // Words in the lexicon are short ASCII: a stack buffer will do.
+        let mut buf = [0u8; 24];
+        let mut n = 0;
+        for &b in word.as_bytes() {
+            if n == buf.len() || !b.is_ascii() {
+                return None;
             }
-            last = c;
+            if n == 0 || buf[n - 1] != b {
+                buf[n] = b;
+                n += 1;
+            }
         }
-        self.map
-            .get_key_value(single.as_str())
-            .map(|(k, e)| (*k, *e))
+        let single = std::str::from_utf8(&buf[..n]).ok()?;
+        self.map.get_key_value(single).map(|(k, e)| (*k, *e))
     }
 
     /// "desks" -> "desk", "boxes" -> "box": plural nouns keep their classes.

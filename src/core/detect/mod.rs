@@ -4,14 +4,23 @@
 //! Owns text understanding only. It does not know about channels, limits,
 //! templates or the catalogue (the relevance gate lives in `core::catalogue`).
 //!
-//! How it works: the message is folded and tokenized (`core::normalize`),
-//! words get linguistic classes (`lexicon`), the text is cut into sentences,
-//! and small structural patterns (`frames`) find asks, plans and reasons not
-//! to answer. The best ask is checked for what it asks about (goods or
-//! support), negation, question form and hedges; message-wide evidence
-//! (complaints, promotions, contests, past purchases, several brands tagged)
-//! is added (`score`). The score is `sigmoid(BIAS + sum of cue weights)`, so
-//! the cues are the whole explanation.
+//! How it works, module by module:
+//! - `core::normalize` folds the text (NFKC, case, invisibles, zalgo,
+//!   confusables) and tokenizes it (mentions, URLs, markdown, emoji);
+//! - `lexicon` gives words linguistic classes and expands chat slang;
+//! - `sentences` cuts the message into sentences and clauses, question or
+//!   statement;
+//! - `frames` (the pattern language) and `table` (the patterns) describe the
+//!   structure of asks, plans to buy and reasons not to answer; `analyze`
+//!   runs them over every sentence and recognises configured brand and
+//!   competitor names;
+//! - `object` judges what the best ask is about: goods, support, a task,
+//!   something free or not for sale;
+//! - `score` adds question form, negation, hedges and message-wide context
+//!   (complaints, promotions, contests, past purchases, several brands).
+//!
+//! The score is `sigmoid(BIAS + sum of cue weights)`, so the cues are the
+//! whole explanation: staff can read why a message was or was not answered.
 
 use serde::{Deserialize, Serialize};
 
@@ -20,9 +29,12 @@ mod frames;
 mod lexicon;
 mod object;
 mod score;
+mod sentences;
 mod table;
 #[cfg(test)]
 mod tests;
+#[cfg(test)]
+mod tests_hostile;
 
 pub use score::BIAS;
 

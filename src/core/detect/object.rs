@@ -31,9 +31,13 @@ pub(super) fn object(a: &Analysis, f: &Found) -> Pre {
         return Pre::at("obj.free", -3.0, i);
     }
     let find = |from: usize, to: usize, c: u128| (from..to).find(|&i| a.toks[i].cls & c != 0);
-    let goods = find(s.start, s.end, GOODS);
+    // The words that anchor the frame ("which colour", "anyone used") are
+    // not evidence of goods a second time; words it spans are.
+    let (first, last) = (start, f.hit.end as usize - 1);
+    let goods = (s.start..s.end).find(|&i| i != first && i != last && a.toks[i].cls & GOODS != 0);
+    let any_goods = find(s.start, s.end, GOODS);
     let leisure = (s.start..s.end).find(|&i| a.toks[i].cls & NONCOM != 0 && !names_product(a, i));
-    if let Some(i) = leisure.filter(|&i| goods.map_or(true, |g| i < g)) {
+    if let Some(i) = leisure.filter(|&i| any_goods.map_or(true, |g| i < g)) {
         return Pre::at("obj.not_for_sale", -2.5, i);
     }
     if let Some(i) = goods {
@@ -44,12 +48,32 @@ pub(super) fn object(a: &Analysis, f: &Found) -> Pre {
     }
     // "need an electric toothbrush recommendation": words inside a generic
     // ask that the lexicon does not know are what is asked for.
-    let inside = (start..f.hit.end as usize).find(|&i| a.toks[i].cls == 0);
+    let short = f.hit.end as usize - start <= 5;
+    let noun = |i: usize| a.toks[i].cls == 0 && !a.toks[i].w.ends_with("ing");
+    let inside = (start + 1..last).find(|&i| short && noun(i));
     match (inside, find(0, a.toks.len(), GOODS)) {
         (Some(i), _) => Pre::at("obj.goods", 0.6, i),
         (None, Some(i)) => Pre::at("obj.goods_nearby", 0.2, i),
-        (None, None) => Pre::at("obj.unknown", -1.5, start),
+        // "thinking of getting solar panels … worth it?": a buying verb
+        // elsewhere in the message names the goods.
+        (None, None) => match buying_verb(a, f) {
+            Some(i) => Pre::at("obj.goods_nearby", 0.2, i),
+            None => Pre::at("obj.unknown", -1.5, start),
+        },
     }
+}
+
+/// A buying verb outside the ask that is not phrasal ("get it out").
+fn buying_verb(a: &Analysis, f: &Found) -> Option<usize> {
+    let (start, end) = (f.hit.start as usize, f.hit.end as usize);
+    a.sentences.iter().find_map(|s| {
+        let sent = &a.toks[s.start..s.end];
+        (s.start..s.end).find(|&i| {
+            (i < start || i >= end)
+                && a.toks[i].cls & (ACQ | ACQ_ING | SWITCH) != 0
+                && !phrasal_get(sent, i - s.start)
+        })
+    })
 }
 
 /// A modifier that is part of a product name: "hiking boots", "password
@@ -94,10 +118,10 @@ fn support_at(a: &Analysis, f: &Found) -> Option<usize> {
     let is_support = |i: usize| {
         let c = t[i].cls;
         let property = i >= s.start + 2 && t[i - 1].w == "to" && EASE.contains(&t[i - 2].w);
-        c & (SUPPORT | HOWTO) != 0 && c & SALES == 0 && !names_product(a, i) && !property
+        let term = i > s.start && matches!(t[i - 1].w, "year" | "yr" | "month");
+        c & (SUPPORT | HOWTO) != 0 && c & SALES == 0 && !names_product(a, i) && !property && !term
     };
-    let word = (s.start..s.end)
-        .find(|&i| is_support(i) || phrasal_get(sent, i - s.start) || returning(sent, i - s.start));
+    let word = (s.start..s.end).find(|&i| is_support(i) || returning(sent, i - s.start));
     let end = (f.hit.end as usize + 6).min(s.end);
     let owned = || {
         (f.hit.end as usize..end).find(|&i| {
@@ -123,15 +147,45 @@ const EASE: [&str; 8] = [
     "difficult",
 ];
 
-/// "send it back", "take them back": returning something bought.
+/// "send it back", "get the fee back", "get one of them refunded":
+/// returning something bought or getting money back.
 fn returning(sent: &[super::analyze::Tok], i: usize) -> bool {
-    matches!(sent[i].w, "send" | "bring" | "take" | "ship")
-        && sent[i + 1..].iter().take(3).any(|t| t.w == "back")
+    let after = || sent[i + 1..].iter().take(5);
+    match sent[i].w {
+        "send" | "bring" | "take" | "ship" => after().take(3).any(|t| t.w == "back"),
+        "get" | "getting" => after().any(|t| RETURNED.contains(&t.w)),
+        _ => false,
+    }
 }
 
+/// Words after "get" that mean money or goods come back or get mended.
+const RETURNED: [&str; 12] = [
+    "back",
+    "refunded",
+    "replaced",
+    "repaired",
+    "fixed",
+    "sorted",
+    "resolved",
+    "reimbursed",
+    "cancelled",
+    "canceled",
+    "changed",
+    "exchanged",
+];
 /// Words that cannot be the head of a product name.
 const FUNCTION_WORDS: u128 =
     ARTICLE | FOR | TO | MY | THIS | SELF | YOU | AUX | MODAL | COMMA | QEND | END;
+
+/// A gerund that is not a buying verb ("waxing", not "buying").
+fn ing(w: &str) -> bool {
+    w.len() > 4
+        && w.ends_with("ing")
+        && !matches!(
+            w,
+            "buying" | "getting" | "ordering" | "leasing" | "renting" | "financing"
+        )
+}
 
 /// "how to clean", "best way to learn", "tips for cleaning": the ask is
 /// about doing something, not buying something.
@@ -142,8 +196,21 @@ fn how_to_at(a: &Analysis, f: &Found) -> Option<usize> {
     let skip = SELF | YOU | TO | MODAL | AUX | ANYONE | ARTICLE;
     for i in s.start..s.end {
         let verb = match t[i].w {
-            "how" | "way" => (i + 1..s.end).take(4).find(|&j| t[j].cls & skip == 0),
-            "for" | "on" | "with" if f.frame().obj == Obj::Need => {
+            // Asking what something means or which setting to use.
+            "explain" | "means" | "mean" | "meaning" | "setting" | "settings" | "method"
+            | "trick" => return Some(i),
+            // "waxing vs oiling": comparing ways of doing, not products.
+            "vs" | "versus" | "or"
+                if i > s.start && ing(t[i - 1].w) && t.get(i + 1).is_some_and(|n| ing(n.w)) =>
+            {
+                return Some(i)
+            }
+            "how" | "way" => (i + 1..s.end)
+                .take(4)
+                .find(|&j| t[j].cls & skip == 0 && t[j].w != "your"),
+            // "tips for cleaning", "advice on fixing" (but "good for gaming"
+            // is what a product is for).
+            "for" | "on" | "with" if i > s.start && t[i - 1].cls & RECN != 0 => {
                 Some(i + 1).filter(|&j| j < s.end && t[j].w.ends_with("ing"))
             }
             _ => None,

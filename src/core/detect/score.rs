@@ -75,8 +75,8 @@ pub fn score(a: &Analysis) -> Outcome {
     let negative = context(a, ask_sentence, ask_span, &mut pres);
     match (ask_sentence, a.mentions) {
         (None, _) => multi_brand_ask(a, &mut pres),
-        (Some(_), 2) => pres.push(Pre::at("ctx.multi_brand", 1.0, 0)),
-        (Some(_), n) if n > 2 => pres.push(Pre::at("ctx.multi_brand", 1.5, 0)),
+        (Some(_), 2) => pres.push(Pre::at("ctx.multi_brand", 1.0, first_mention(a))),
+        (Some(_), n) if n > 2 => pres.push(Pre::at("ctx.multi_brand", 1.5, first_mention(a))),
         _ => {}
     }
     let plan = a
@@ -123,7 +123,18 @@ fn weigh_ask(a: &Analysis, f: &Found) -> Vec<Pre> {
         out.push(Pre::at("neg.negated_ask", -5.0, n.unwrap_or(from)));
     }
     out.push(object(a, f));
-    if let Some(h) = (s.start..s.end).find(|&i| a.toks[i].cls & HEDGE != 0) {
+    // "why is the price different?": a why-question is a complaint or a
+    // request for an explanation, unless the frame itself starts with why
+    // ("why should I choose you").
+    if a.toks[s.content].w == "why" && f.hit.start as usize != s.content {
+        out.push(Pre::at("neg.why_question", -3.0, s.content));
+    }
+    // A hedge counts when it governs the ask: just before it or inside it.
+    let (from, to) = (
+        (f.hit.start as usize).saturating_sub(3).max(s.start),
+        f.hit.end as usize,
+    );
+    if let Some(h) = (from..to).find(|&i| a.toks[i].cls & HEDGE != 0) {
         out.push(Pre::at("mod.hedge", -0.8, h));
     }
     out
@@ -137,10 +148,11 @@ fn context(a: &Analysis, ask: Option<usize>, span: (usize, usize), pres: &mut Ve
         "neg.complaint",
         "neg.owned_item",
         "neg.promotion",
+        "neg.price_complaint",
     ];
     for f in a.found.iter().filter(|f| f.frame().role == Role::Context) {
         let mut p = Pre::of(f);
-        if p.start < span.1 && span.0 < p.end {
+        if p.id == "neg.owned_item" && p.start < span.1 && span.0 < p.end {
             continue; // part of the ask itself ("who wants my business account")
         }
         if ask.is_some_and(|s| s != f.sentence) && personal.contains(&p.id) {
@@ -170,7 +182,11 @@ fn complaint_words(a: &Analysis, ask: Option<usize>, pres: &mut Vec<Pre>) {
     let mut n = 0;
     for (si, s) in a.sentences.iter().enumerate() {
         for i in s.start..s.end {
-            if a.toks[i].cls & COMPLAIN != 0 && n < 3 {
+            // "doesn't get stuck", "not awful": a wish, not a complaint.
+            let negated = a.toks[i.saturating_sub(2).max(s.start)..i]
+                .iter()
+                .any(|t| t.cls & NEG != 0);
+            if a.toks[i].cls & COMPLAIN != 0 && !negated && n < 3 {
                 n += 1;
                 first.get_or_insert(i);
                 weight -= if ask.is_some_and(|x| x != si) {
@@ -187,6 +203,12 @@ fn complaint_words(a: &Analysis, ask: Option<usize>, pres: &mut Vec<Pre>) {
             ..Pre::at("neg.complaint_words", 0.0, i)
         });
     }
+}
+
+fn first_mention(a: &Analysis) -> usize {
+    (0..a.toks.len())
+        .find(|&i| a.toks[i].cls & MENTION != 0)
+        .unwrap_or(0)
 }
 
 /// Several brands tagged in a message about offers, with no ask frame.

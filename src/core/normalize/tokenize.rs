@@ -7,7 +7,9 @@
 //! to two ("sooooo" -> "soo"), apostrophes and hyphens inside words vanish
 //! ("don't" -> "dont", "pre-order" -> "preorder").
 
-use super::fold;
+use std::borrow::Cow;
+
+use super::{fold, is_pictograph};
 
 /// What a token is.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -70,8 +72,13 @@ impl Tokens {
 
 /// Fold and tokenize a message.
 pub fn tokenize(input: &str) -> Tokens {
-    let folded = fold(input);
-    let s = folded.as_str();
+    // ASCII needs no folding beyond case, which `scan_word` does.
+    let folded = if input.is_ascii() {
+        Cow::Borrowed(input)
+    } else {
+        Cow::Owned(fold(input))
+    };
+    let s: &str = &folded;
     let mut out = Tokens {
         text: String::with_capacity(s.len()),
         tokens: Vec::with_capacity(s.len() / 4),
@@ -84,6 +91,8 @@ pub fn tokenize(input: &str) -> Tokens {
         i += if is_url_start(rest) {
             out.push(Kind::Url, "url");
             rest.find(char::is_whitespace).unwrap_or(rest.len())
+        } else if is_pictograph(c) {
+            scan_other(rest, c, &mut out, &mut word)
         } else if c.is_alphanumeric() {
             let n = scan_word(rest, &mut word);
             let kind = if word.starts_with(|d: char| d.is_ascii_digit()) {
@@ -111,7 +120,7 @@ fn scan_word(rest: &str, word: &mut String) -> usize {
             run = if c == last { run + 1 } else { 1 };
             last = c;
             if run <= 2 || !c.is_alphabetic() {
-                word.push(c);
+                word.push(c.to_ascii_lowercase());
             }
             iter.next();
             continue;
@@ -203,12 +212,17 @@ fn handle(rest: &str, out: &mut Tokens, buf: &mut String) -> Option<usize> {
     }
     if name != "everyone" && name != "here" {
         buf.clear();
-        buf.push_str(name);
+        buf.extend(name.chars().map(|c| c.to_ascii_lowercase()));
         out.push(Kind::Mention, buf);
     }
     Some(1 + name.len())
 }
 
 fn is_url_start(rest: &str) -> bool {
-    rest.starts_with("http://") || rest.starts_with("https://") || rest.starts_with("www.")
+    let starts = |p: &str| {
+        rest.get(..p.len())
+            .is_some_and(|h| h.eq_ignore_ascii_case(p))
+    };
+    matches!(rest.as_bytes().first(), Some(b'h' | b'H' | b'w' | b'W'))
+        && (starts("http://") || starts("https://") || starts("www."))
 }

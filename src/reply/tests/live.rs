@@ -67,7 +67,9 @@ fn a_broken_edit_is_refused_and_the_last_good_version_keeps_serving() {
         "Welcome back {{asker}}.\n{{#if link}}",
     );
     wait_until(Duration::from_secs(2), "the refusal", || {
-        live.status().refused.is_some()
+        live.status()
+            .refused
+            .is_some_and(|p| p[0].rule == Rule::TemplateSyntax)
     });
     let status = live.status();
     let problems = status.refused.expect("refused");
@@ -103,7 +105,9 @@ fn a_non_compliant_edit_is_refused_and_the_last_good_version_keeps_serving() {
         "I'm {{disclosure}}.\nAct now, {{asker}}!",
     );
     wait_until(Duration::from_secs(2), "the refusal", || {
-        live.status().refused.is_some()
+        live.status()
+            .refused
+            .is_some_and(|p| p[0].rule == Rule::PhraseBanned)
     });
     let problems = live.status().refused.expect("refused");
     let where_what = (
@@ -129,7 +133,13 @@ fn a_refused_edit_is_logged_as_an_error_naming_file_line_and_rule() {
         .with_writer(logs.clone())
         .with_ansi(false)
         .finish();
-    tracing::subscriber::with_default(subscriber, || live.reload()).expect_err("refused");
+    let reload = || {
+        // Another test's watcher may hit the same log call site first, with
+        // no subscriber, and cache "never" for it; recompute with ours.
+        tracing::callsite::rebuild_interest_cache();
+        live.reload()
+    };
+    tracing::subscriber::with_default(subscriber, reload).expect_err("refused");
     let text = logs.text();
     assert!(text.contains("ERROR"), "{text}");
     assert!(

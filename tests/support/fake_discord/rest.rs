@@ -90,6 +90,7 @@ async fn record_and_inject(State(shared): AppState, request: Request, next: Next
     };
     let response = match shared.take_fault(&parts.method, &route) {
         Some(FaultKind::Status(status)) => discord_error(status, None),
+        Some(FaultKind::Error(status, code)) => discord_error(status, Some(("Refused", code))),
         fault => {
             let response = next
                 .run(Request::from_parts(parts, Body::from(bytes)))

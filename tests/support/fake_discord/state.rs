@@ -54,6 +54,8 @@ impl Session {
 pub(super) enum FaultKind {
     /// Answer with this status and a Discord error body; the handler never runs.
     Status(u16),
+    /// An error answer with Discord's JSON error code (e.g. 50007, DMs closed).
+    Error(u16, u32),
     /// Run the handler (the call takes effect) but answer 200 with a body serenity cannot parse.
     Garble,
 }
