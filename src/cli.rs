@@ -82,6 +82,17 @@ pub enum Command {
         #[arg(long)]
         csv: bool,
     },
+    /// Connect to Discord and run the bot (token from DISCORD_TOKEN).
+    Run {
+        #[arg(long, default_value = config::DEFAULT_PATH)]
+        config: PathBuf,
+    },
+    /// Print the OAuth2 URL that adds the bot with the least permissions it needs.
+    Invite {
+        /// The Application ID from the Discord developer portal.
+        #[arg(long = "app-id")]
+        app_id: u64,
+    },
     /// List staff tickets from the store, with the customer's name and id.
     Tickets {
         #[arg(long)]
@@ -147,6 +158,11 @@ pub async fn run(cli: Cli) -> anyhow::Result<i32> {
             since,
             csv,
         } => audit(db, &config, since, csv).await,
+        Command::Run { config } => crate::discord::run::run_from_env(&config).await,
+        Command::Invite { app_id } => {
+            println!("{}", crate::discord::invite_url(app_id));
+            Ok(0)
+        }
         Command::Tickets {
             db,
             config,

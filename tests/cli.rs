@@ -367,3 +367,58 @@ fn eval_reports_the_headline_metrics_as_json() {
         .sum::<u64>();
     assert_eq!(total, 710);
 }
+
+fn run_with_env(args: &[&str], env: &[(&str, &str)]) -> Output {
+    let mut cmd = Command::new(env!("CARGO_BIN_EXE_shopkeep"));
+    cmd.args(args)
+        .current_dir(root())
+        .env_remove("DISCORD_TOKEN")
+        .env_remove("SHOPKEEP_DISCORD_API_BASE");
+    for (k, v) in env {
+        cmd.env(k, v);
+    }
+    cmd.output().expect("the shopkeep binary runs")
+}
+
+#[test]
+fn run_fails_fast_with_one_line_that_says_what_to_do() {
+    let no_token = run_with_env(&["run"], &[]);
+    let bad_config = run_with_env(
+        &["run", "--config", "/nonexistent/shopkeep.toml"],
+        &[("DISCORD_TOKEN", "t0ken-value")],
+    );
+    // Port 9 (discard) on loopback: nothing listens, the connection is refused.
+    let unreachable = run_with_env(
+        &["run"],
+        &[
+            ("DISCORD_TOKEN", "t0ken-value"),
+            ("SHOPKEEP_DISCORD_API_BASE", "http://127.0.0.1:9"),
+        ],
+    );
+    for (o, needle) in [
+        (&no_token, "DISCORD_TOKEN is not set"),
+        (&bad_config, "cannot read the config file"),
+        (
+            &unreachable,
+            "cannot reach the Discord API base http://127.0.0.1:9",
+        ),
+    ] {
+        assert_eq!(o.status.code(), Some(1));
+        let err = stderr(o);
+        assert_eq!(err.trim_end().lines().count(), 1, "one line: {err}");
+        assert!(err.contains(needle), "{err}");
+        assert!(
+            !err.contains("t0ken-value"),
+            "the token never appears: {err}"
+        );
+    }
+}
+
+#[test]
+fn invite_asks_for_the_bot_and_commands_scopes() {
+    let o = shopkeep(&["invite", "--app-id", "123456789012345678"]);
+    assert!(o.status.success());
+    let url = stdout(&o);
+    assert!(url.contains("client_id=123456789012345678"), "{url}");
+    assert!(url.contains("scope=bot%20applications.commands"), "{url}");
+}

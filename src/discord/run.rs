@@ -158,11 +158,15 @@ pub async fn run_from_env(config_path: &Path) -> anyhow::Result<i32> {
     if let Some(base) = api_base_override(std::env::var(API_BASE_ENV).ok())? {
         config.discord.api_base = Some(base);
     }
-    let replies = crate::app::replies(&config).map_err(|e| {
+    // Templates and the config's compliance section reload on edit while
+    // the bot runs; the watchers stop when `hot` is dropped.
+    let hot = crate::reload::HotReload::start(config_path, &config).map_err(|e| {
         let first = format!("{e:#}").replace('\n', "; ");
         anyhow!("{first}; fix the templates and check with `shopkeep check`")
     })?;
+    let replies: SharedReplies = Arc::new(hot.templates.clone());
     run(config, token, replies, shutdown_signal()).await?;
+    drop(hot);
     Ok(0)
 }
 
