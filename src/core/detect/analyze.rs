@@ -159,6 +159,7 @@ impl Model {
                 toks[before..].iter_mut().for_each(|t| t.cls |= QUOTED);
             }
         }
+        nouns_after_determiners(&mut toks);
         let (mentions_brand, competitors) = self.names(tokens, &offsets, &mut toks, &mut handles);
         let sentences = sentences(&toks);
         let found = self.frames(&toks, &sentences);
@@ -301,6 +302,16 @@ fn place(fi: u16, sent: &[Tok], i: usize, s: &Sentence, si: usize) -> Option<Fou
         sentence: si,
         negated,
     })
+}
+
+/// "the shop", "my order", "a book": a buying word right after a
+/// determiner is a noun, not a verb ("where is the shop" asks for directions).
+fn nouns_after_determiners(toks: &mut [Tok]) {
+    for i in 1..toks.len() {
+        if toks[i].cls & ACQ != 0 && toks[i - 1].cls & (ARTICLE | MY) != 0 {
+            toks[i].cls &= !ACQ;
+        }
+    }
 }
 
 /// "get it out", "get rid of", "get to the station", "get someone to call

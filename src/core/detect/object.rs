@@ -27,7 +27,10 @@ pub(super) fn object(a: &Analysis, f: &Found) -> Pre {
     if let Some(i) = how_to_at(a, f) {
         return Pre::at("obj.how_to", -3.0, i);
     }
-    if let Some(i) = free_at(a, s.start, s.end) {
+    // "…best app for splitting bills? free one obviously": the sentence
+    // after the ask can still say it must cost nothing.
+    let next_end = a.sentences.get(f.sentence + 1).map_or(s.end, |n| n.end);
+    if let Some(i) = free_at(a, s.start, next_end) {
         return Pre::at("obj.free", -3.0, i);
     }
     let find = |from: usize, to: usize, c: u128| (from..to).find(|&i| a.toks[i].cls & c != 0);
@@ -35,7 +38,8 @@ pub(super) fn object(a: &Analysis, f: &Found) -> Pre {
     // not evidence of goods a second time; words it spans are.
     let (first, last) = (start, f.hit.end as usize - 1);
     let goods = (s.start..s.end).find(|&i| i != first && i != last && a.toks[i].cls & GOODS != 0);
-    let any_goods = find(s.start, s.end, GOODS);
+    // An adjective ("a spare kidney") does not make what follows goods.
+    let any_goods = find(s.start, s.end, GOODS & !NEWISH);
     let leisure = (s.start..s.end).find(|&i| a.toks[i].cls & NONCOM != 0 && !names_product(a, i));
     if let Some(i) = leisure.filter(|&i| any_goods.map_or(true, |g| i < g)) {
         return Pre::at("obj.not_for_sale", -2.5, i);
@@ -56,7 +60,7 @@ pub(super) fn object(a: &Analysis, f: &Found) -> Pre {
         (None, Some(i)) => Pre::at("obj.goods_nearby", 0.2, i),
         // "thinking of getting solar panels … worth it?": a buying verb
         // elsewhere in the message names the goods.
-        (None, None) => match buying_verb(a, f) {
+        (None, None) => match buying_verb(a, f).or_else(|| unknown_noun(a, s)) {
             Some(i) => Pre::at("obj.goods_nearby", 0.2, i),
             None => Pre::at("obj.unknown", -1.5, start),
         },
@@ -73,6 +77,18 @@ fn buying_verb(a: &Analysis, f: &Found) -> Option<usize> {
                 && a.toks[i].cls & (ACQ | ACQ_ING | SWITCH) != 0
                 && !phrasal_get(sent, i - s.start)
         })
+    })
+}
+
+/// "are solar panels worth it?": a word the lexicon does not know, in the
+/// ask's own sentence, is most likely the thing asked about. Weak evidence.
+fn unknown_noun(a: &Analysis, s: super::sentences::Sentence) -> Option<usize> {
+    (s.content..s.end).find(|&i| {
+        let t = &a.toks[i];
+        t.cls == 0
+            && t.w.len() > 2
+            && t.w.bytes().all(|b| b.is_ascii_alphanumeric())
+            && !t.w.ends_with("ing")
     })
 }
 
@@ -198,7 +214,12 @@ fn how_to_at(a: &Analysis, f: &Found) -> Option<usize> {
         let verb = match t[i].w {
             // Asking what something means or which setting to use.
             "explain" | "means" | "mean" | "meaning" | "setting" | "settings" | "method"
-            | "trick" => return Some(i),
+            | "trick" | "mode" | "modes" => return Some(i),
+            // "is it cheaper to run …", "better to leave it on": a way of
+            // using something, unless the verb is buying.
+            _ if t[i].cls & (BEST | DEAL) != 0 && t.get(i + 1).is_some_and(|n| n.w == "to") => {
+                Some(i + 2).filter(|&j| j < s.end)
+            }
             // "waxing vs oiling": comparing ways of doing, not products.
             "vs" | "versus" | "or"
                 if i > s.start && ing(t[i - 1].w) && t.get(i + 1).is_some_and(|n| ing(n.w)) =>

@@ -155,6 +155,9 @@ fn context(a: &Analysis, ask: Option<usize>, span: (usize, usize), pres: &mut Ve
         if p.id == "neg.owned_item" && p.start < span.1 && span.0 < p.end {
             continue; // part of the ask itself ("who wants my business account")
         }
+        if p.id == "neg.order_reference" && p.start > 0 && a.toks[p.start - 1].w == "to" {
+            continue; // "want to order 2 of the prints": a verb, not an order number
+        }
         if ask.is_some_and(|s| s != f.sentence) && personal.contains(&p.id) {
             p.weight *= ELSEWHERE;
         }

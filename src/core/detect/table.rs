@@ -135,6 +135,16 @@ pub static FRAMES: &[Frame] = &[
     need("ask.recommendations", 2.6, false, &[W("all"), W("ears")]),
     need("ask.recommendations", 2.8, true, &[C(RECN), A(&["for", "on", "about"])]),
     first(need("ask.recommendations", 2.6, true, &[C(RECN)])),
+    // "dashcam recs?", "recommendations for a hotel in lisbon": a noun phrase
+    // headed by the ask, with or without a question mark.
+    first(need("ask.recommendations", 2.6, true, &[N(FUNCTION | RECN | NEG), G(2, FUNCTION), C(RECN)])),
+    first(need("ask.recommendations", 2.6, false, &[C(RECN), C(FOR)])),
+    // "gym membership near canary wharf …?", "piano lessons for an adult
+    // beginner in york?": a bare noun phrase with its requirements, asked.
+    first(needing(askq("ask.noun_phrase", 2.6, &[N(FUNCTION | NEG | COMPLAIN | ACQ_PAST | BEST | SUPPORT | HOWTO), G(2, FUNCTION | COMPLAIN | ACQ_PAST), A(&["for", "near", "in", "under", "with", "around"])]))),
+    // "need a sofa that …", "need 4 winter tyres for …": a bare need for a
+    // thing (not "need a new …", which is a plan); requirements push it over.
+    verb("ask.need_item", 2.8, Obj::Check, &[C(NEED), C(ARTICLE | NUM), N(FUNCTION | NEWISH | NEG)]),
     first(need("ask.anyone", 2.6, true, &[C(ANYONE), End])),
     need("ask.anyone", 2.6, true, &[C(COMMA), C(ANYONE), End]),
     need("ask.recommend", 3.0, false, &[A(&["point", "direct", "steer"]), W("me"), A(&["to", "towards", "toward", "at", "in"])]),
@@ -156,8 +166,10 @@ pub static FRAMES: &[Frame] = &[
     first(needing(askq("ask.best", 2.8, &[C(BEST), G(4, NEG | MY), End]))),
     askq("ask.best", 2.8, &[C(ANYONE), W("know"), G(3, NEG | MY | WHY | HOW), C(BEST | SALES)]),
     askq("ask.where_to_buy", 3.0, &[C(ANYONE), W("know"), C(ARTICLE | ANY), G(2, NEG | MY), C(STORE)]),
-    ask("ask.compare", 3.4, &[A(&["torn", "deciding", "choosing", "debating", "undecided"]), W("between")]),
+    ask("ask.compare", 3.6, &[A(&["torn", "deciding", "choosing", "debating", "undecided"]), W("between")]),
     ask("ask.compare", 3.0, &[W("vs")]),
+    // "iphone 15 vs pixel 8 for photos": two named things weighed.
+    first(ask("ask.compare", 3.6, &[N(FUNCTION), G(3, FUNCTION), W("vs"), N(FUNCTION)])),
     askq("ask.compare", 2.8, &[C(BEST), W("than")]),
     needing(askq("ask.compare", 2.8, &[W("difference"), W("between")])),
     first(askq("ask.compare", 3.0, &[N(FUNCTION), G(7, NEG | MY | SELF), W("or")])),
@@ -175,6 +187,7 @@ pub static FRAMES: &[Frame] = &[
     ask("ask.deal", 3.0, &[C(BEST), C(DEAL | PRICE), A(&["for", "on", "in"])]),
     askq("ask.deal", 2.8, &[C(PRES_AUX), G(7, MY | NEG), C(DEAL | PRICE)]),
     askq("ask.deal", 2.8, &[W("got"), G(2, NEG | MY), C(DEAL)]),
+    askq("ask.deal", 2.8, &[C(ANYONE), G(4, NEG | MY), C(DEAL)]),
     askq("ask.stock", 3.0, &[W("in"), W("stock")]),
     askq("ask.stock", 3.0, &[W("back"), W("in")]),
     askq("ask.stock", 3.0, &[C(WHEN), G(5, MY | NEG), C(STOCK)]),
@@ -194,6 +207,8 @@ pub static FRAMES: &[Frame] = &[
     Frame { obj: Obj::Own, ..askq("ask.before_buying", 3.0, &[W("if"), C(SELF), G(1, NEG), C(ACQ)]) },
     // Buying wants.
     verb("ask.want_to_buy", 2.8, Obj::Check, &[C(NEED | LOOK), C(TO), C(ACQ)]),
+    verb("ask.want_to_buy", 2.8, Obj::Check, &[C(NEED | LOOK), C(TO), A(&["open", "join"])]),
+    verb("ask.who_sells", 3.2, Obj::Check, &[W("if"), C(ANYONE), G(2, NEG), C(SELL)]),
     verb("ask.in_the_market", 3.6, Obj::Own, &[W("in"), W("the"), W("market"), W("for")]),
     verb("ask.looking_for", 3.0, Obj::Need, &[C(LOOK), C(FOR)]),
     verb("ask.looking_for", 3.0, Obj::Need, &[W("in"), W("need"), W("of")]),
@@ -272,7 +287,15 @@ pub static FRAMES: &[Frame] = &[
     stmt("neg.promotion", -3.0, &[W("for"), W("sale")]),
     stmt("neg.promotion", -3.5, &[C(SELF), G(1, 0), A(&["selling", "sell", "offer", "ship"])]),
     ctx("neg.promotion", -3.0, &[W("selling"), C(MY)]),
-    ctx("neg.promotion", -3.0, &[W("want"), W("to"), W("sell")]),
+    // The author sells; "anyone got one they wanna sell" is a buyer.
+    ctx("neg.promotion", -3.0, &[C(SELF), G(2, 0), W("want"), W("to"), W("sell")]),
+    ctx("neg.promotion", -3.0, &[W("want"), W("to"), W("sell"), C(MY | THIS | ARTICLE)]),
+    ctx("neg.promotion", -3.0, &[A(&["trying", "hoping", "looking"]), W("to"), W("sell")]),
+    ctx("neg.advice", -2.5, &[A(&["keeps", "kept", "always", "was", "were"]), W("asking")]),
+    ctx("neg.advice", -2.5, &[W("told"), A(&["him", "her", "them", "my"])]),
+    ctx("neg.free", -2.5, &[A(&["borrow", "lend"])]),
+    ctx("ctx.requirement", 0.5, &[A(&["must", "pref", "ideally", "preferably", "prefer"])]),
+    ctx("ctx.requirement", 0.5, &[A(&["that", "which"]), A(&["can", "doesnt", "isnt", "wont", "fits", "handles", "has", "does"])]),
     ctx("neg.promotion", -3.5, &[C(ANYONE | YOU), G(1, 0), C(NEED), W("to"), W("buy")]),
     ctx("neg.promotion", -3.0, &[W("limited"), A(&["time", "stock", "offer"])]),
     stmt("neg.promotion", -2.0, &[W("free"), W("shipping")]),
