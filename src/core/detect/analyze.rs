@@ -284,6 +284,11 @@ fn place(fi: u16, sent: &[Tok], i: usize, s: &Sentence, si: usize) -> Option<Fou
     if frame.role == Role::Ask && sent[i].cls & QUOTED != 0 {
         return None;
     }
+    // "Need a loan fast??": a bare need put as a question is an advert's
+    // opening line; the ask is the statement "need a sofa that …".
+    if frame.id == "ask.need_item" && s.question {
+        return None;
+    }
     let end = match_at(frame.pat, sent, i)?;
     if phrasal_get(sent, end - 1) {
         return None;
@@ -308,7 +313,10 @@ fn place(fi: u16, sent: &[Tok], i: usize, s: &Sentence, si: usize) -> Option<Fou
 /// determiner is a noun, not a verb ("where is the shop" asks for directions).
 fn nouns_after_determiners(toks: &mut [Tok]) {
     for i in 1..toks.len() {
-        if toks[i].cls & ACQ != 0 && toks[i - 1].cls & (ARTICLE | MY) != 0 {
+        let det = |j: usize| toks[j].cls & (ARTICLE | MY) != 0;
+        // "the club shop": one modifier may sit between.
+        let modified = i >= 2 && det(i - 2) && toks[i - 1].cls & !(SALES | NONCOM) == 0;
+        if toks[i].cls & ACQ != 0 && (det(i - 1) || modified) {
             toks[i].cls &= !ACQ;
         }
     }

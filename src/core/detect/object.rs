@@ -37,6 +37,12 @@ pub(super) fn object(a: &Analysis, f: &Found) -> Pre {
     // The words that anchor the frame ("which colour", "anyone used") are
     // not evidence of goods a second time; words it spans are.
     let (first, last) = (start, f.hit.end as usize - 1);
+    // A frame ending in an open slot ("need a …") names its object there.
+    let last = if matches!(f.frame().pat.last(), Some(super::frames::E::N(_))) {
+        usize::MAX
+    } else {
+        last
+    };
     let goods = (s.start..s.end).find(|&i| i != first && i != last && a.toks[i].cls & GOODS != 0);
     // An adjective ("a spare kidney") does not make what follows goods.
     let any_goods = find(s.start, s.end, GOODS & !NEWISH);
@@ -85,10 +91,10 @@ fn buying_verb(a: &Analysis, f: &Found) -> Option<usize> {
 fn unknown_noun(a: &Analysis, s: super::sentences::Sentence) -> Option<usize> {
     (s.content..s.end).find(|&i| {
         let t = &a.toks[i];
-        t.cls == 0
-            && t.w.len() > 2
-            && t.w.bytes().all(|b| b.is_ascii_alphanumeric())
-            && !t.w.ends_with("ing")
+        // Not an adverb ("legally") or an infinitive ("what to see").
+        let verbish =
+            t.w.ends_with("ing") || t.w.ends_with("ly") || (i > 0 && a.toks[i - 1].w == "to");
+        t.cls == 0 && t.w.len() > 2 && t.w.bytes().all(|b| b.is_ascii_alphanumeric()) && !verbish
     })
 }
 
@@ -116,8 +122,14 @@ fn free_at(a: &Analysis, from: usize, to: usize) -> Option<usize> {
         "upgrade",
         "gift",
     ];
+    // "dont want free ones": a refusal of free things.
+    let refused = |i: usize| {
+        a.toks[i.saturating_sub(2).max(from)..i]
+            .iter()
+            .any(|t| t.cls & NEG != 0)
+    };
     (from..to).find(|&i| match a.toks[i].w {
-        "free" => !a.toks.get(i + 1).is_some_and(|n| terms.contains(&n.w)),
+        "free" => !a.toks.get(i + 1).is_some_and(|n| terms.contains(&n.w)) && !refused(i),
         "open" => a.toks.get(i + 1).is_some_and(|n| n.w == "source"),
         _ => false,
     })
@@ -135,7 +147,14 @@ fn support_at(a: &Analysis, f: &Found) -> Option<usize> {
         let c = t[i].cls;
         let property = i >= s.start + 2 && t[i - 1].w == "to" && EASE.contains(&t[i - 2].w);
         let term = i > s.start && matches!(t[i - 1].w, "year" | "yr" | "month");
-        c & (SUPPORT | HOWTO) != 0 && c & SALES == 0 && !names_product(a, i) && !property && !term
+        // "a bank that actually answers the phone": a verb, not a request.
+        let verb = i > s.start && matches!(t[i - 1].w, "that" | "who" | "which" | "actually");
+        c & (SUPPORT | HOWTO) != 0
+            && c & SALES == 0
+            && !names_product(a, i)
+            && !property
+            && !term
+            && !verb
     };
     let word = (s.start..s.end).find(|&i| is_support(i) || returning(sent, i - s.start));
     let end = (f.hit.end as usize + 6).min(s.end);
@@ -214,7 +233,7 @@ fn how_to_at(a: &Analysis, f: &Found) -> Option<usize> {
         let verb = match t[i].w {
             // Asking what something means or which setting to use.
             "explain" | "means" | "mean" | "meaning" | "setting" | "settings" | "method"
-            | "trick" | "mode" | "modes" => return Some(i),
+            | "trick" | "modes" => return Some(i),
             // "is it cheaper to run …", "better to leave it on": a way of
             // using something, unless the verb is buying.
             _ if t[i].cls & (BEST | DEAL) != 0 && t.get(i + 1).is_some_and(|n| n.w == "to") => {

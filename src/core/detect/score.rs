@@ -137,6 +137,10 @@ fn weigh_ask(a: &Analysis, f: &Found) -> Vec<Pre> {
     if let Some(h) = (from..to).find(|&i| a.toks[i].cls & HEDGE != 0) {
         out.push(Pre::at("mod.hedge", -0.8, h));
     }
+    // "where did you go for dinner last night": a story about the past.
+    if let Some(p) = (s.start..s.end).find(|&i| past_time(a, i)) {
+        out.push(Pre::at("neg.past_time", -2.0, p));
+    }
     out
 }
 
@@ -189,7 +193,11 @@ fn complaint_words(a: &Analysis, ask: Option<usize>, pres: &mut Vec<Pre>) {
             let negated = a.toks[i.saturating_sub(2).max(s.start)..i]
                 .iter()
                 .any(|t| t.cls & NEG != 0);
-            if a.toks[i].cls & COMPLAIN != 0 && !negated && n < 3 {
+            // "keeps disconnecting": something owned misbehaving.
+            let keeps = i > s.start
+                && matches!(a.toks[i - 1].w, "keeps" | "kept")
+                && a.toks[i].w.ends_with("ing");
+            if (a.toks[i].cls & COMPLAIN != 0 || keeps) && !negated && n < 3 {
                 n += 1;
                 first.get_or_insert(i);
                 weight -= if ask.is_some_and(|x| x != si) {
@@ -205,6 +213,19 @@ fn complaint_words(a: &Analysis, ask: Option<usize>, pres: &mut Vec<Pre>) {
             weight,
             ..Pre::at("neg.complaint_words", 0.0, i)
         });
+    }
+}
+
+/// "yesterday", "a week ago", "last night".
+fn past_time(a: &Analysis, i: usize) -> bool {
+    let next = a.toks.get(i + 1).map_or("", |t| t.w);
+    match a.toks[i].w {
+        "yesterday" | "ago" => true,
+        "last" => matches!(
+            next,
+            "night" | "week" | "month" | "year" | "weekend" | "summer" | "time"
+        ),
+        _ => false,
     }
 }
 
