@@ -356,7 +356,7 @@ fn other_classes(kind: Kind, text: &str, lex: &Lexicon) -> u128 {
         _ => match text {
             "?" => QEND,
             "." | "!" | "\n" => END,
-            "," => COMMA,
+            "," | ";" | "-" => COMMA,
             "%" => PCT,
             "$" => CURRENCY,
             _ => 0,

@@ -36,13 +36,10 @@ pub(super) fn object(a: &Analysis, f: &Found) -> Pre {
     let find = |from: usize, to: usize, c: u128| (from..to).find(|&i| a.toks[i].cls & c != 0);
     // The words that anchor the frame ("which colour", "anyone used") are
     // not evidence of goods a second time; words it spans are.
-    let (first, last) = (start, f.hit.end as usize - 1);
-    // A frame ending in an open slot ("need a …") names its object there.
-    let last = if matches!(f.frame().pat.last(), Some(super::frames::E::N(_))) {
-        usize::MAX
-    } else {
-        last
-    };
+    // A frame ending in an open slot ("need a …") names its object there:
+    // that last word is not an anchor.
+    let slot = matches!(f.frame().pat.last(), Some(super::frames::E::N(_)));
+    let (first, last) = (start, f.hit.end as usize - usize::from(!slot));
     let goods = (s.start..s.end).find(|&i| i != first && i != last && a.toks[i].cls & GOODS != 0);
     // An adjective ("a spare kidney") does not make what follows goods.
     let any_goods = find(s.start, s.end, GOODS & !NEWISH);

@@ -144,6 +144,9 @@ pub static FRAMES: &[Frame] = &[
     first(needing(askq("ask.noun_phrase", 2.6, &[N(FUNCTION | NEG | COMPLAIN | ACQ_PAST | BEST | SUPPORT | HOWTO), G(2, FUNCTION | COMPLAIN | ACQ_PAST), A(&["for", "near", "in", "under", "with", "around"])]))),
     // "need a sofa that …", "need 4 winter tyres for …": a bare need for a
     // thing (not "need a new …", which is a plan); requirements push it over.
+    // "digital piano under 500 with weighted keys": a price-bounded thing.
+    first(needing(ask("ask.noun_phrase", 2.6, &[N(FUNCTION | NEG | COMPLAIN | ACQ_PAST | BEST | SUPPORT | HOWTO), G(2, FUNCTION | COMPLAIN | ACQ_PAST), A(&["under", "below"]), O(CURRENCY), C(NUM)]))),
+    needing(askq("ask.anyone_know", 2.6, &[C(ANYONE), W("know"), C(ARTICLE), N(FUNCTION | NEG | BEST | SUPPORT)])),
     verb("ask.need_item", 2.8, Obj::Check, &[C(NEED), C(ARTICLE | NUM), N(FUNCTION | NEWISH | NEG)]),
     first(need("ask.anyone", 2.6, true, &[C(ANYONE), End])),
     need("ask.anyone", 2.6, true, &[C(COMMA), C(ANYONE), End]),
@@ -195,6 +198,7 @@ pub static FRAMES: &[Frame] = &[
     askq("ask.stock", 3.0, &[C(AUX | MODAL), C(YOU), G(1, NEG), C(STOCK | SELL)]),
     askq("ask.stock", 2.8, &[C(ANY), W("chance"), G(6, MY | NEG), C(STOCK | DEAL | PRICE)]),
     askq("ask.stock", 2.8, &[C(AUX), W("there"), W("be"), W("more")]),
+    askq("ask.which_product", 2.8, &[A(&["is", "are"]), W("there"), G(2, MY | NEG), C(SALES)]),
     askq("ask.product_detail", 2.8, &[C(AUX), G(6, MY | NEG), W("come"), A(&["with", "in", "assembled", "flat", "built", "pre", "fully"])]),
     askq("ask.delivery", 3.0, &[C(MODAL), C(SELF), A(&["collect", "pickup", "reserve"])]),
     askq("ask.payment", 3.0, &[C(MODAL), C(SELF), W("pay"), A(&["with", "by", "in", "using", "via", "through", "monthly", "yearly", "annually", "upfront", "later", "cash", "instalments", "installments"])]),
