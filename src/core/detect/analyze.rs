@@ -126,6 +126,7 @@ impl Model {
         let mut offsets = Vec::with_capacity(tokens.tokens.len() + 4);
         let mut handles: Vec<&str> = Vec::new();
         let mut quoted = false;
+        let mut quoted_line = false;
         let quotes = tokens
             .tokens
             .iter()
@@ -133,6 +134,12 @@ impl Model {
             .count();
         for t in &tokens.tokens {
             let text = tokens.text_of(t);
+            // "> which broadband is best": a line quoted from someone else.
+            if text == ">" && toks.last().map_or(true, |p: &Tok| p.w == "\n") {
+                quoted_line = true;
+            } else if text == "\n" {
+                quoted_line = false;
+            }
             if t.kind == Kind::Punct && text == "\"" {
                 quoted = !quoted && quotes % 2 == 0;
                 continue;
@@ -155,7 +162,7 @@ impl Model {
                     cls: other_classes(t.kind, text, &self.lex),
                 }),
             }
-            if quoted {
+            if quoted || quoted_line {
                 toks[before..].iter_mut().for_each(|t| t.cls |= QUOTED);
             }
         }
@@ -322,6 +329,9 @@ fn nouns_after_determiners(toks: &mut [Tok]) {
     }
 }
 
+/// Words that name goods or their terms (see `object::GOODS`).
+const GOODS_WORDS: u128 = SALES | PRICE | DEAL | STOCK | NEWISH | MONEY | STORE;
+
 /// "get it out", "get rid of", "get to the station", "get someone to call
 /// me back": `get` that is not an acquisition.
 pub fn phrasal_get(sent: &[Tok], i: usize) -> bool {
@@ -335,6 +345,13 @@ pub fn phrasal_get(sent: &[Tok], i: usize) -> bool {
     let someone = sent
         .get(i + 1)
         .is_some_and(|t| t.cls & (MY | THIS | ANYONE) != 0 || matches!(t.w, "him" | "her"));
+    // "getting a newborn to sleep" (but "get a laptop to code on").
+    let a_someone = sent.get(i + 1).is_some_and(|t| t.cls & ARTICLE != 0)
+        && sent.get(i + 2).is_some_and(|t| t.cls & GOODS_WORDS == 0)
+        && sent.get(i + 3).is_some_and(|t| t.w == "to");
+    if a_someone {
+        return true;
+    }
     if someone && sent[i + 1..].iter().take(4).any(|t| t.w == "to") {
         return true;
     }

@@ -50,6 +50,11 @@ pub(super) fn object(a: &Analysis, f: &Found) -> Pre {
     if let Some(i) = goods {
         return Pre::at("obj.goods", 0.6, i);
     }
+    // "sanding vs staining the deck? which looks better": an ask that
+    // names nothing continues the task of the sentence before it.
+    if let Some(i) = f.sentence.checked_sub(1).and_then(|p| how_to_in(a, p)) {
+        return Pre::at("obj.how_to", -3.0, i);
+    }
     if f.frame().obj != Obj::Need {
         return Pre::at("obj.unstated", 0.0, start);
     }
@@ -222,7 +227,11 @@ fn ing(w: &str) -> bool {
 /// "how to clean", "best way to learn", "tips for cleaning": the ask is
 /// about doing something, not buying something.
 fn how_to_at(a: &Analysis, f: &Found) -> Option<usize> {
-    let s = a.sentences[f.sentence];
+    how_to_in(a, f.sentence)
+}
+
+fn how_to_in(a: &Analysis, sentence: usize) -> Option<usize> {
+    let s = a.sentences[sentence];
     let t = &a.toks;
     let buying = ACQ | ACQ_ING | CHOOSE | SWITCH | SELL | PRICE | GOODS;
     let skip = SELF | YOU | TO | MODAL | AUX | ANYONE | ARTICLE;

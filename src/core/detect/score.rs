@@ -137,6 +137,16 @@ fn weigh_ask(a: &Analysis, f: &Found) -> Vec<Pre> {
     if let Some(h) = (from..to).find(|&i| a.toks[i].cls & HEDGE != 0) {
         out.push(Pre::at("mod.hedge", -0.8, h));
     }
+    // "need to buy a new phone soon": a statement with a vague future is a
+    // plan, not a request.
+    if !s.question {
+        if let Some(p) = (s.start..s.end).find(|&i| {
+            matches!(a.toks[i].w, "soon" | "eventually" | "someday")
+                || (a.toks[i].w == "from" && a.toks.get(i + 1).is_some_and(|n| n.w == "next"))
+        }) {
+            out.push(Pre::at("mod.plan_time", -1.0, p));
+        }
+    }
     // "where did you go for dinner last night": a story about the past.
     if let Some(p) = (s.start..s.end).find(|&i| past_time(a, i)) {
         out.push(Pre::at("neg.past_time", -2.0, p));

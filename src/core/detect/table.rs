@@ -110,7 +110,7 @@ pub static FRAMES: &[Frame] = &[
     // Where to buy, who sells, who offers.
     ask("ask.where_to_buy", 3.8, &[C(WHERE), G(4, MY | NEG), C(ACQ | ACQ_ING)]),
     ask("ask.where_to_buy", 3.6, &[C(WHERE), G(4, MY | NEG), C(SELL)]),
-    needing(askq("ask.where_to_buy", 3.0, &[C(WHERE), G(3, MY | NEG), A(&["look", "shop", "go"])])),
+    needing(askq("ask.where_to_buy", 3.0, &[C(WHERE), G(3, MY | NEG | ARTICLE), A(&["look", "shop", "go"])])),
     ask("ask.where_to_buy", 3.2, &[C(ANY | BEST), C(STORE)]),
     askq("ask.where_to_buy", 3.2, &[A(&["there", "theres"]), G(2, NEG | MY), C(STORE)]),
     needing(askq("ask.where_to_buy", 2.8, &[A(&["there", "theres"]), A(&["anywhere", "anyone", "somewhere", "someone", "any"])])),
@@ -298,6 +298,10 @@ pub static FRAMES: &[Frame] = &[
     ctx("neg.advice", -2.5, &[A(&["keeps", "kept", "always", "was", "were"]), W("asking")]),
     ctx("neg.advice", -2.5, &[W("told"), A(&["him", "her", "them", "my"])]),
     ctx("neg.free", -2.5, &[A(&["borrow", "lend"])]),
+    // "would anyone buy a used kayak for 200?", "what would you pay for…":
+    // the author is the seller.
+    ctx("neg.seller", -3.0, &[C(MODAL), C(ANYONE), G(1, 0), A(&["buy", "pay", "want"])]),
+    ctx("neg.seller", -3.0, &[W("what"), C(MODAL), C(YOU | ANYONE), W("pay")]),
     ctx("ctx.requirement", 0.5, &[A(&["must", "pref", "ideally", "preferably", "prefer"])]),
     ctx("ctx.requirement", 0.5, &[A(&["that", "which"]), A(&["can", "doesnt", "isnt", "wont", "fits", "handles", "has", "does"])]),
     ctx("neg.promotion", -3.5, &[C(ANYONE | YOU), G(1, 0), C(NEED), W("to"), W("buy")]),
