@@ -173,6 +173,8 @@ pub static FRAMES: &[Frame] = &[
     ask("ask.compare", 3.0, &[W("vs")]),
     // "iphone 15 vs pixel 8 for photos": two named things weighed.
     first(ask("ask.compare", 3.6, &[N(FUNCTION), G(3, FUNCTION), W("vs"), N(FUNCTION)])),
+    // "PS5 or Series X for a 12 year old": two things weighed for a use.
+    first(ask("ask.compare", 3.5, &[N(FUNCTION), G(2, FUNCTION), W("or"), N(FUNCTION), G(2, FUNCTION), W("for")])),
     askq("ask.compare", 2.8, &[C(BEST), W("than")]),
     needing(askq("ask.compare", 2.8, &[W("difference"), W("between")])),
     first(askq("ask.compare", 3.0, &[N(FUNCTION), G(7, NEG | MY | SELF), W("or")])),
@@ -300,7 +302,7 @@ pub static FRAMES: &[Frame] = &[
     ctx("neg.free", -2.5, &[A(&["borrow", "lend"])]),
     // "would anyone buy a used kayak for 200?", "what would you pay for…":
     // the author is the seller.
-    ctx("neg.seller", -3.0, &[C(MODAL), C(ANYONE), G(1, 0), A(&["buy", "pay", "want"])]),
+    ctx("neg.seller", -3.0, &[A(&["would", "will", "wud"]), C(ANYONE), G(1, 0), A(&["buy", "pay", "want"])]),
     ctx("neg.seller", -3.0, &[W("what"), C(MODAL), C(YOU | ANYONE), W("pay")]),
     ctx("ctx.requirement", 0.5, &[A(&["must", "pref", "ideally", "preferably", "prefer"])]),
     ctx("ctx.requirement", 0.5, &[A(&["that", "which"]), A(&["can", "doesnt", "isnt", "wont", "fits", "handles", "has", "does"])]),
