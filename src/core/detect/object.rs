@@ -230,7 +230,7 @@ fn how_to_at(a: &Analysis, f: &Found) -> Option<usize> {
     how_to_in(a, f.sentence)
 }
 
-fn how_to_in(a: &Analysis, sentence: usize) -> Option<usize> {
+pub(super) fn how_to_in(a: &Analysis, sentence: usize) -> Option<usize> {
     let s = a.sentences[sentence];
     let t = &a.toks;
     let buying = ACQ | ACQ_ING | CHOOSE | SWITCH | SELL | PRICE | GOODS;

@@ -72,6 +72,9 @@ pub fn score(a: &Analysis) -> Outcome {
     if let Some((_, b)) = best {
         pres.extend(b);
     }
+    if let Some(q) = ask_sentence.and_then(|s| question_nearby(a, s)) {
+        pres.push(q);
+    }
     let negative = context(a, ask_sentence, ask_span, &mut pres);
     match (ask_sentence, a.mentions) {
         (None, _) => multi_brand_ask(a, &mut pres),
@@ -224,6 +227,26 @@ fn complaint_words(a: &Analysis, ask: Option<usize>, pres: &mut Vec<Pre>) {
             ..Pre::at("neg.complaint_words", 0.0, i)
         });
     }
+}
+
+/// "is the serum ok for sensitive skin? wanna order": an ask stated next to
+/// a question about goods reads as asked. Not when that question is about
+/// support or a task.
+fn question_nearby(a: &Analysis, ask: usize) -> Option<Pre> {
+    if a.sentences[ask].question {
+        return None;
+    }
+    let near = [ask.checked_sub(1), Some(ask + 1)];
+    near.into_iter().flatten().find_map(|qi| {
+        let q = a.sentences.get(qi)?;
+        let toks = &a.toks[q.start..q.end];
+        let goods = toks.iter().any(|t| t.cls & super::object::GOODS != 0);
+        let support = toks
+            .iter()
+            .any(|t| t.cls & (SUPPORT | HOWTO | COMPLAIN) != 0);
+        (q.question && goods && !support && super::object::how_to_in(a, qi).is_none())
+            .then(|| question(a, q.end, q.content))
+    })
 }
 
 /// "yesterday", "a week ago", "last night".

@@ -187,7 +187,7 @@ pub static FRAMES: &[Frame] = &[
     first(askq("ask.price", 2.8, &[C(PRICE)])),
     verb("ask.quote", 3.6, Obj::Own, &[W("quote"), W("me")]),
     verb("ask.quote", 3.2, Obj::Own, &[A(&["send", "give", "dm", "email", "get", "show"]), W("me"), G(3, NEG), C(PRICE | DEAL)]),
-    verb("ask.quote", 3.6, Obj::Own, &[A(&["like", "want", "need", "love"]), G(2, 0), A(&["quote", "quotes", "proposal", "pricing", "estimate"])]),
+    verb("ask.quote", 3.6, Obj::Own, &[A(&["like", "want", "need", "love"]), G(2, 0), A(&["quote", "quotes", "quotation", "proposal", "pricing", "estimate"])]),
     verb("ask.deal", 3.0, Obj::Check, &[C(ANY), G(2, NEG | MY), C(DEAL | STOCK)]),
     ask("ask.deal", 3.0, &[C(BEST), C(DEAL | PRICE), A(&["for", "on", "in"])]),
     askq("ask.deal", 2.8, &[C(PRES_AUX), G(7, MY | NEG), C(DEAL | PRICE)]),
@@ -202,6 +202,8 @@ pub static FRAMES: &[Frame] = &[
     askq("ask.stock", 2.8, &[C(AUX), W("there"), W("be"), W("more")]),
     askq("ask.which_product", 2.8, &[A(&["is", "are"]), W("there"), G(2, MY | NEG), C(SALES)]),
     askq("ask.product_detail", 2.8, &[C(AUX), G(6, MY | NEG), W("come"), A(&["with", "in", "assembled", "flat", "built", "pre", "fully"])]),
+    // "do the chelsea boots run narrow?", "does it come up big?": fit and sizing.
+    askq("ask.product_detail", 2.8, &[C(AUX), G(4, MY | NEG), A(&["run", "come", "fit", "fits", "runs", "comes"]), O(0), A(&["small", "big", "large", "narrow", "wide", "true", "up", "short", "long", "tight", "snug"])]),
     askq("ask.delivery", 3.0, &[C(MODAL), C(SELF), A(&["collect", "pickup", "reserve"])]),
     askq("ask.payment", 3.0, &[C(MODAL), C(SELF), W("pay"), A(&["with", "by", "in", "using", "via", "through", "monthly", "yearly", "annually", "upfront", "later", "cash", "instalments", "installments"])]),
     needing(askq("ask.do_you_have", 2.2, &[C(AUX | MODAL | YOU), G(1, NEG), C(YOU | ANYONE), G(1, NEG), A(&["have", "carry", "offer", "make", "do", "got", "sell", "stock"])])),
