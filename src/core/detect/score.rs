@@ -213,10 +213,12 @@ fn complaint_words(a: &Analysis, ask: Option<usize>, pres: &mut Vec<Pre>) {
             if (a.toks[i].cls & COMPLAIN != 0 || keeps) && !negated && n < 3 {
                 n += 1;
                 first.get_or_insert(i);
+                // A fault ("keeps dropping out") weighs like a complaint frame.
+                let w = if keeps { 1.5 } else { 0.7 };
                 weight -= if ask.is_some_and(|x| x != si) {
-                    0.7 * ELSEWHERE
+                    w * ELSEWHERE
                 } else {
-                    0.7
+                    w
                 };
             }
         }
