@@ -326,6 +326,10 @@ fn nouns_after_determiners(toks: &mut [Tok]) {
         if toks[i].cls & ACQ != 0 && (det(i - 1) || modified) {
             toks[i].cls &= !ACQ;
         }
+        // "best way to store", "place to watch": after "to" it is a verb.
+        if toks[i - 1].w == "to" && toks[i].cls & (ACQ | ACQ_ING | SELL) == 0 {
+            toks[i].cls &= !(SALES | STORE);
+        }
     }
 }
 

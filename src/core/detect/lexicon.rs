@@ -56,7 +56,7 @@ const WORDS: &[(u128, &str)] = &[
     (ACQ, "buy get find purchase order grab cop source snag pick rent lease book hire shop afford subscribe finance preorder"),
     (ACQ_ING, "treating replacing finding buying getting purchasing ordering grabbing picking renting leasing booking upgrading switching copping financing subscribing"),
     (ACQ_PAST, "placed bought ordered purchased got gotten grabbed copped paid subscribed rented booked leased financed preordered"),
-    (SELL, "sell sells selling carry carries stock stocks"),
+    (SELL, "flogging flog sell sells selling carry carries stock stocks"),
     (RECV, "advise recommend recommends suggest"),
     (RECN, "names recommendations recommendation suggestions suggestion recs rec advice tips ideas options alternatives alternative thoughts opinions opinion input pointers experiences"),
     (LOOK, "looking searching hunting shopping"),

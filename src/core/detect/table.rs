@@ -156,7 +156,7 @@ pub static FRAMES: &[Frame] = &[
     // Choosing between products or providers.
     ask("ask.which_to_choose", 3.6, &[C(WHICH | WHO), G(4, NEG | MY), C(MODAL), C(SELF | YOU), G(2, NEG), C(CHOOSE_V)]),
     ask("ask.which_to_choose", 3.4, &[C(WHICH), G(4, NEG | MY), C(TO), C(CHOOSE_V)]),
-    askq("ask.which_to_choose", 3.0, &[C(WHICH | WHO), G(3, NEG | MY), C(AUX), G(4, NEG), A(&["use", "using", "recommend", "trust", "get", "prefer", "wear", "wearing", "drive", "driving", "ride", "riding"])]),
+    askq("ask.which_to_choose", 3.0, &[C(WHICH | WHO), G(3, NEG | MY), C(AUX), G(4, NEG), A(&["use", "using", "recommend", "trust", "get", "prefer", "wear", "wearing", "drive", "driving", "ride", "riding", "fly", "flying", "bank", "banking", "insure", "shop"])]),
     askq("ask.which_to_choose", 3.0, &[C(MODAL), C(YOU | ANYONE), G(1, NEG), A(&["go", "pick", "choose", "opt", "get", "buy"])]),
     ask("ask.which_to_choose", 3.4, &[W("help"), W("me"), G(1, 0), C(CHOOSE | ACQ)]),
     askq("ask.which_product", 2.8, &[C(WHICH), G(3, NEG | MY), C(SALES)]),
@@ -291,7 +291,7 @@ pub static FRAMES: &[Frame] = &[
     stmt("neg.promotion", -3.5, &[C(PCT), W("off")]),
     ctx("neg.promotion", -3.5, &[W("link"), W("in"), W("bio")]),
     ctx("neg.promotion", -3.0, &[W("dm"), G(1, 0), A(&["for", "to"])]),
-    ctx("neg.promotion", -3.5, &[A(&["shop", "buy", "order"]), W("now")]),
+    stmt("neg.promotion", -3.5, &[A(&["shop", "buy", "order"]), W("now")]),
     stmt("neg.promotion", -3.0, &[W("for"), W("sale")]),
     stmt("neg.promotion", -3.5, &[C(SELF), G(1, 0), A(&["selling", "sell", "offer", "ship"])]),
     ctx("neg.promotion", -3.0, &[W("selling"), C(MY)]),
