@@ -107,7 +107,21 @@ fn dev_set_precision_and_recall_stay_above_their_floors() {
     assert!(skipped.is_empty(), "{skipped:?}");
     assert!(examples.len() >= 650);
     let r = evaluate(&examples, &detector(), skipped);
-    assert!(r.precision >= 0.97, "precision {:.3}", r.precision);
-    assert!(r.recall >= 0.95, "recall {:.3}", r.recall);
-    assert!(r.fp_rate <= 0.02, "false-positive rate {:.4}", r.fp_rate);
+    assert!(r.precision >= 0.975, "precision {:.3}", r.precision);
+    assert!(r.recall >= 0.96, "recall {:.3}", r.recall);
+    assert!(r.fp_rate <= 0.015, "false-positive rate {:.4}", r.fp_rate);
+}
+
+/// The second development set, written independently of the first; a third
+/// of it (chosen by a fixed hash of the id) was never tuned on.
+#[test]
+fn second_dev_set_precision_and_recall_stay_above_their_floors() {
+    let path = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/data/dev2.jsonl");
+    let (examples, skipped) = load(&path).unwrap();
+    assert!(skipped.is_empty(), "{skipped:?}");
+    assert!(examples.len() >= 400);
+    let r = evaluate(&examples, &detector(), skipped);
+    assert!(r.precision >= 0.95, "precision {:.3}", r.precision);
+    assert!(r.recall >= 0.80, "recall {:.3}", r.recall);
+    assert!(r.fp_rate <= 0.03, "false-positive rate {:.4}", r.fp_rate);
 }

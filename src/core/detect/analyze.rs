@@ -126,6 +126,7 @@ impl Model {
         let mut offsets = Vec::with_capacity(tokens.tokens.len() + 4);
         let mut handles: Vec<&str> = Vec::new();
         let mut quoted = false;
+        let mut quoted_line = false;
         let quotes = tokens
             .tokens
             .iter()
@@ -133,6 +134,12 @@ impl Model {
             .count();
         for t in &tokens.tokens {
             let text = tokens.text_of(t);
+            // "> which broadband is best": a line quoted from someone else.
+            if text == ">" && toks.last().map_or(true, |p: &Tok| p.w == "\n") {
+                quoted_line = true;
+            } else if text == "\n" {
+                quoted_line = false;
+            }
             if t.kind == Kind::Punct && text == "\"" {
                 quoted = !quoted && quotes % 2 == 0;
                 continue;
@@ -155,10 +162,11 @@ impl Model {
                     cls: other_classes(t.kind, text, &self.lex),
                 }),
             }
-            if quoted {
+            if quoted || quoted_line {
                 toks[before..].iter_mut().for_each(|t| t.cls |= QUOTED);
             }
         }
+        nouns_after_determiners(&mut toks);
         let (mentions_brand, competitors) = self.names(tokens, &offsets, &mut toks, &mut handles);
         let sentences = sentences(&toks);
         let found = self.frames(&toks, &sentences);
@@ -283,6 +291,11 @@ fn place(fi: u16, sent: &[Tok], i: usize, s: &Sentence, si: usize) -> Option<Fou
     if frame.role == Role::Ask && sent[i].cls & QUOTED != 0 {
         return None;
     }
+    // "Need a loan fast??": a bare need put as a question is an advert's
+    // opening line; the ask is the statement "need a sofa that …".
+    if frame.id == "ask.need_item" && s.question {
+        return None;
+    }
     let end = match_at(frame.pat, sent, i)?;
     if phrasal_get(sent, end - 1) {
         return None;
@@ -303,6 +316,26 @@ fn place(fi: u16, sent: &[Tok], i: usize, s: &Sentence, si: usize) -> Option<Fou
     })
 }
 
+/// "the shop", "my order", "a book": a buying word right after a
+/// determiner is a noun, not a verb ("where is the shop" asks for directions).
+fn nouns_after_determiners(toks: &mut [Tok]) {
+    for i in 1..toks.len() {
+        let det = |j: usize| toks[j].cls & (ARTICLE | MY) != 0;
+        // "the club shop": one modifier may sit between.
+        let modified = i >= 2 && det(i - 2) && toks[i - 1].cls & !(SALES | NONCOM) == 0;
+        if toks[i].cls & ACQ != 0 && (det(i - 1) || modified) {
+            toks[i].cls &= !ACQ;
+        }
+        // "best way to store", "place to watch": after "to" it is a verb.
+        if toks[i - 1].w == "to" && toks[i].cls & (ACQ | ACQ_ING | SELL) == 0 {
+            toks[i].cls &= !(SALES | STORE);
+        }
+    }
+}
+
+/// Words that name goods or their terms (see `object::GOODS`).
+const GOODS_WORDS: u128 = SALES | PRICE | DEAL | STOCK | NEWISH | MONEY | STORE;
+
 /// "get it out", "get rid of", "get to the station", "get someone to call
 /// me back": `get` that is not an acquisition.
 pub fn phrasal_get(sent: &[Tok], i: usize) -> bool {
@@ -316,6 +349,13 @@ pub fn phrasal_get(sent: &[Tok], i: usize) -> bool {
     let someone = sent
         .get(i + 1)
         .is_some_and(|t| t.cls & (MY | THIS | ANYONE) != 0 || matches!(t.w, "him" | "her"));
+    // "getting a newborn to sleep" (but "get a laptop to code on").
+    let a_someone = sent.get(i + 1).is_some_and(|t| t.cls & ARTICLE != 0)
+        && sent.get(i + 2).is_some_and(|t| t.cls & GOODS_WORDS == 0)
+        && sent.get(i + 3).is_some_and(|t| t.w == "to");
+    if a_someone {
+        return true;
+    }
     if someone && sent[i + 1..].iter().take(4).any(|t| t.w == "to") {
         return true;
     }
@@ -337,7 +377,7 @@ fn other_classes(kind: Kind, text: &str, lex: &Lexicon) -> u128 {
         _ => match text {
             "?" => QEND,
             "." | "!" | "\n" => END,
-            "," => COMMA,
+            "," | ";" | "-" => COMMA,
             "%" => PCT,
             "$" => CURRENCY,
             _ => 0,

@@ -34,6 +34,8 @@ mod table;
 #[cfg(test)]
 mod tests;
 #[cfg(test)]
+mod tests_general;
+#[cfg(test)]
 mod tests_hostile;
 
 pub use score::BIAS;

@@ -27,21 +27,33 @@ pub(super) fn object(a: &Analysis, f: &Found) -> Pre {
     if let Some(i) = how_to_at(a, f) {
         return Pre::at("obj.how_to", -3.0, i);
     }
-    if let Some(i) = free_at(a, s.start, s.end) {
+    // "…best app for splitting bills? free one obviously": the sentence
+    // after the ask can still say it must cost nothing.
+    let next_end = a.sentences.get(f.sentence + 1).map_or(s.end, |n| n.end);
+    if let Some(i) = free_at(a, s.start, next_end) {
         return Pre::at("obj.free", -3.0, i);
     }
     let find = |from: usize, to: usize, c: u128| (from..to).find(|&i| a.toks[i].cls & c != 0);
     // The words that anchor the frame ("which colour", "anyone used") are
     // not evidence of goods a second time; words it spans are.
-    let (first, last) = (start, f.hit.end as usize - 1);
+    // A frame ending in an open slot ("need a …") names its object there:
+    // that last word is not an anchor.
+    let slot = matches!(f.frame().pat.last(), Some(super::frames::E::N(_)));
+    let (first, last) = (start, f.hit.end as usize - usize::from(!slot));
     let goods = (s.start..s.end).find(|&i| i != first && i != last && a.toks[i].cls & GOODS != 0);
-    let any_goods = find(s.start, s.end, GOODS);
+    // An adjective ("a spare kidney") does not make what follows goods.
+    let any_goods = find(s.start, s.end, GOODS & !NEWISH);
     let leisure = (s.start..s.end).find(|&i| a.toks[i].cls & NONCOM != 0 && !names_product(a, i));
     if let Some(i) = leisure.filter(|&i| any_goods.map_or(true, |g| i < g)) {
         return Pre::at("obj.not_for_sale", -2.5, i);
     }
     if let Some(i) = goods {
         return Pre::at("obj.goods", 0.6, i);
+    }
+    // "sanding vs staining the deck? which looks better": an ask that
+    // names nothing continues the task of the sentence before it.
+    if let Some(i) = f.sentence.checked_sub(1).and_then(|p| how_to_in(a, p)) {
+        return Pre::at("obj.how_to", -3.0, i);
     }
     if f.frame().obj != Obj::Need {
         return Pre::at("obj.unstated", 0.0, start);
@@ -56,7 +68,7 @@ pub(super) fn object(a: &Analysis, f: &Found) -> Pre {
         (None, Some(i)) => Pre::at("obj.goods_nearby", 0.2, i),
         // "thinking of getting solar panels … worth it?": a buying verb
         // elsewhere in the message names the goods.
-        (None, None) => match buying_verb(a, f) {
+        (None, None) => match buying_verb(a, f).or_else(|| unknown_noun(a, s)) {
             Some(i) => Pre::at("obj.goods_nearby", 0.2, i),
             None => Pre::at("obj.unknown", -1.5, start),
         },
@@ -73,6 +85,18 @@ fn buying_verb(a: &Analysis, f: &Found) -> Option<usize> {
                 && a.toks[i].cls & (ACQ | ACQ_ING | SWITCH) != 0
                 && !phrasal_get(sent, i - s.start)
         })
+    })
+}
+
+/// "are solar panels worth it?": a word the lexicon does not know, in the
+/// ask's own sentence, is most likely the thing asked about. Weak evidence.
+fn unknown_noun(a: &Analysis, s: super::sentences::Sentence) -> Option<usize> {
+    (s.content..s.end).find(|&i| {
+        let t = &a.toks[i];
+        // Not an adverb ("legally") or an infinitive ("what to see").
+        let verbish =
+            t.w.ends_with("ing") || t.w.ends_with("ly") || (i > 0 && a.toks[i - 1].w == "to");
+        t.cls == 0 && t.w.len() > 2 && t.w.bytes().all(|b| b.is_ascii_alphanumeric()) && !verbish
     })
 }
 
@@ -100,8 +124,14 @@ fn free_at(a: &Analysis, from: usize, to: usize) -> Option<usize> {
         "upgrade",
         "gift",
     ];
+    // "dont want free ones": a refusal of free things.
+    let refused = |i: usize| {
+        a.toks[i.saturating_sub(2).max(from)..i]
+            .iter()
+            .any(|t| t.cls & NEG != 0)
+    };
     (from..to).find(|&i| match a.toks[i].w {
-        "free" => !a.toks.get(i + 1).is_some_and(|n| terms.contains(&n.w)),
+        "free" => !a.toks.get(i + 1).is_some_and(|n| terms.contains(&n.w)) && !refused(i),
         "open" => a.toks.get(i + 1).is_some_and(|n| n.w == "source"),
         _ => false,
     })
@@ -119,7 +149,14 @@ fn support_at(a: &Analysis, f: &Found) -> Option<usize> {
         let c = t[i].cls;
         let property = i >= s.start + 2 && t[i - 1].w == "to" && EASE.contains(&t[i - 2].w);
         let term = i > s.start && matches!(t[i - 1].w, "year" | "yr" | "month");
-        c & (SUPPORT | HOWTO) != 0 && c & SALES == 0 && !names_product(a, i) && !property && !term
+        // "a bank that actually answers the phone": a verb, not a request.
+        let verb = i > s.start && matches!(t[i - 1].w, "that" | "who" | "which" | "actually");
+        c & (SUPPORT | HOWTO) != 0
+            && c & SALES == 0
+            && !names_product(a, i)
+            && !property
+            && !term
+            && !verb
     };
     let word = (s.start..s.end).find(|&i| is_support(i) || returning(sent, i - s.start));
     let end = (f.hit.end as usize + 6).min(s.end);
@@ -190,7 +227,11 @@ fn ing(w: &str) -> bool {
 /// "how to clean", "best way to learn", "tips for cleaning": the ask is
 /// about doing something, not buying something.
 fn how_to_at(a: &Analysis, f: &Found) -> Option<usize> {
-    let s = a.sentences[f.sentence];
+    how_to_in(a, f.sentence)
+}
+
+pub(super) fn how_to_in(a: &Analysis, sentence: usize) -> Option<usize> {
+    let s = a.sentences[sentence];
     let t = &a.toks;
     let buying = ACQ | ACQ_ING | CHOOSE | SWITCH | SELL | PRICE | GOODS;
     let skip = SELF | YOU | TO | MODAL | AUX | ANYONE | ARTICLE;
@@ -198,7 +239,12 @@ fn how_to_at(a: &Analysis, f: &Found) -> Option<usize> {
         let verb = match t[i].w {
             // Asking what something means or which setting to use.
             "explain" | "means" | "mean" | "meaning" | "setting" | "settings" | "method"
-            | "trick" => return Some(i),
+            | "trick" | "modes" => return Some(i),
+            // "is it cheaper to run …", "better to leave it on": a way of
+            // using something, unless the verb is buying.
+            _ if t[i].cls & (BEST | DEAL) != 0 && t.get(i + 1).is_some_and(|n| n.w == "to") => {
+                Some(i + 2).filter(|&j| j < s.end)
+            }
             // "waxing vs oiling": comparing ways of doing, not products.
             "vs" | "versus" | "or"
                 if i > s.start && ing(t[i - 1].w) && t.get(i + 1).is_some_and(|n| ing(n.w)) =>

@@ -72,6 +72,9 @@ pub fn score(a: &Analysis) -> Outcome {
     if let Some((_, b)) = best {
         pres.extend(b);
     }
+    if let Some(q) = ask_sentence.and_then(|s| question_nearby(a, s)) {
+        pres.push(q);
+    }
     let negative = context(a, ask_sentence, ask_span, &mut pres);
     match (ask_sentence, a.mentions) {
         (None, _) => multi_brand_ask(a, &mut pres),
@@ -137,6 +140,20 @@ fn weigh_ask(a: &Analysis, f: &Found) -> Vec<Pre> {
     if let Some(h) = (from..to).find(|&i| a.toks[i].cls & HEDGE != 0) {
         out.push(Pre::at("mod.hedge", -0.8, h));
     }
+    // "need to buy a new phone soon": a statement with a vague future is a
+    // plan, not a request.
+    if !s.question {
+        if let Some(p) = (s.start..s.end).find(|&i| {
+            matches!(a.toks[i].w, "soon" | "eventually" | "someday")
+                || (a.toks[i].w == "from" && a.toks.get(i + 1).is_some_and(|n| n.w == "next"))
+        }) {
+            out.push(Pre::at("mod.plan_time", -1.0, p));
+        }
+    }
+    // "where did you go for dinner last night": a story about the past.
+    if let Some(p) = (s.start..s.end).find(|&i| past_time(a, i)) {
+        out.push(Pre::at("neg.past_time", -2.0, p));
+    }
     out
 }
 
@@ -154,6 +171,9 @@ fn context(a: &Analysis, ask: Option<usize>, span: (usize, usize), pres: &mut Ve
         let mut p = Pre::of(f);
         if p.id == "neg.owned_item" && p.start < span.1 && span.0 < p.end {
             continue; // part of the ask itself ("who wants my business account")
+        }
+        if p.id == "neg.order_reference" && p.start > 0 && a.toks[p.start - 1].w == "to" {
+            continue; // "want to order 2 of the prints": a verb, not an order number
         }
         if ask.is_some_and(|s| s != f.sentence) && personal.contains(&p.id) {
             p.weight *= ELSEWHERE;
@@ -186,13 +206,19 @@ fn complaint_words(a: &Analysis, ask: Option<usize>, pres: &mut Vec<Pre>) {
             let negated = a.toks[i.saturating_sub(2).max(s.start)..i]
                 .iter()
                 .any(|t| t.cls & NEG != 0);
-            if a.toks[i].cls & COMPLAIN != 0 && !negated && n < 3 {
+            // "keeps disconnecting": something owned misbehaving.
+            let keeps = i > s.start
+                && matches!(a.toks[i - 1].w, "keeps" | "kept")
+                && a.toks[i].w.ends_with("ing");
+            if (a.toks[i].cls & COMPLAIN != 0 || keeps) && !negated && n < 3 {
                 n += 1;
                 first.get_or_insert(i);
+                // A fault ("keeps dropping out") weighs like a complaint frame.
+                let w = if keeps { 1.5 } else { 0.7 };
                 weight -= if ask.is_some_and(|x| x != si) {
-                    0.7 * ELSEWHERE
+                    w * ELSEWHERE
                 } else {
-                    0.7
+                    w
                 };
             }
         }
@@ -202,6 +228,39 @@ fn complaint_words(a: &Analysis, ask: Option<usize>, pres: &mut Vec<Pre>) {
             weight,
             ..Pre::at("neg.complaint_words", 0.0, i)
         });
+    }
+}
+
+/// "is the serum ok for sensitive skin? wanna order": an ask stated next to
+/// a question about goods reads as asked. Not when that question is about
+/// support or a task.
+fn question_nearby(a: &Analysis, ask: usize) -> Option<Pre> {
+    if a.sentences[ask].question {
+        return None;
+    }
+    let near = [ask.checked_sub(1), Some(ask + 1)];
+    near.into_iter().flatten().find_map(|qi| {
+        let q = a.sentences.get(qi)?;
+        let toks = &a.toks[q.start..q.end];
+        let goods = toks.iter().any(|t| t.cls & super::object::GOODS != 0);
+        let support = toks
+            .iter()
+            .any(|t| t.cls & (SUPPORT | HOWTO | COMPLAIN) != 0);
+        (q.question && goods && !support && super::object::how_to_in(a, qi).is_none())
+            .then(|| question(a, q.end, q.content))
+    })
+}
+
+/// "yesterday", "a week ago", "last night".
+fn past_time(a: &Analysis, i: usize) -> bool {
+    let next = a.toks.get(i + 1).map_or("", |t| t.w);
+    match a.toks[i].w {
+        "yesterday" | "ago" => true,
+        "last" => matches!(
+            next,
+            "night" | "week" | "month" | "year" | "weekend" | "summer" | "time"
+        ),
+        _ => false,
     }
 }
 

@@ -79,9 +79,11 @@ fn opens_question(toks: &[Tok]) -> bool {
 fn embedded_question(toks: &[Tok]) -> bool {
     toks.windows(3).any(|w| {
         let clause = w[0].cls & COMMA != 0 && w[1].cls & (WHERE | WHO | WHICH | HOW) != 0;
+        // ", who's cheapest": the contraction carries the verb.
+        let contracted = clause && matches!(w[1].w, "whos" | "wheres" | "whats" | "hows");
         let wonder = matches!(w[0].w, "wondering" | "wonder") && matches!(w[1].w, "if" | "whether");
         let unsure = matches!(w[0].w, "sure" | "idea" | "know")
             && (w[1].cls & (WHERE | WHICH | WHO | HOW) != 0 || matches!(w[1].w, "if" | "whether"));
-        (clause && w[2].cls & (AUX | MODAL) != 0) || wonder || unsure
+        (clause && w[2].cls & (AUX | MODAL) != 0) || contracted || wonder || unsure
     })
 }

@@ -110,7 +110,7 @@ pub static FRAMES: &[Frame] = &[
     // Where to buy, who sells, who offers.
     ask("ask.where_to_buy", 3.8, &[C(WHERE), G(4, MY | NEG), C(ACQ | ACQ_ING)]),
     ask("ask.where_to_buy", 3.6, &[C(WHERE), G(4, MY | NEG), C(SELL)]),
-    needing(askq("ask.where_to_buy", 3.0, &[C(WHERE), G(3, MY | NEG), A(&["look", "shop", "go"])])),
+    needing(askq("ask.where_to_buy", 3.0, &[C(WHERE), G(3, MY | NEG | ARTICLE), A(&["look", "shop", "go"])])),
     ask("ask.where_to_buy", 3.2, &[C(ANY | BEST), C(STORE)]),
     askq("ask.where_to_buy", 3.2, &[A(&["there", "theres"]), G(2, NEG | MY), C(STORE)]),
     needing(askq("ask.where_to_buy", 2.8, &[A(&["there", "theres"]), A(&["anywhere", "anyone", "somewhere", "someone", "any"])])),
@@ -135,6 +135,19 @@ pub static FRAMES: &[Frame] = &[
     need("ask.recommendations", 2.6, false, &[W("all"), W("ears")]),
     need("ask.recommendations", 2.8, true, &[C(RECN), A(&["for", "on", "about"])]),
     first(need("ask.recommendations", 2.6, true, &[C(RECN)])),
+    // "dashcam recs?", "recommendations for a hotel in lisbon": a noun phrase
+    // headed by the ask, with or without a question mark.
+    first(need("ask.recommendations", 2.6, true, &[N(FUNCTION | RECN | NEG), G(2, FUNCTION), C(RECN)])),
+    first(need("ask.recommendations", 2.6, false, &[C(RECN), C(FOR)])),
+    // "gym membership near canary wharf …?", "piano lessons for an adult
+    // beginner in york?": a bare noun phrase with its requirements, asked.
+    first(needing(askq("ask.noun_phrase", 2.6, &[N(FUNCTION | NEG | COMPLAIN | ACQ_PAST | BEST | SUPPORT | HOWTO), G(2, FUNCTION | COMPLAIN | ACQ_PAST), A(&["for", "near", "in", "under", "with", "around"])]))),
+    // "need a sofa that …", "need 4 winter tyres for …": a bare need for a
+    // thing (not "need a new …", which is a plan); requirements push it over.
+    // "digital piano under 500 with weighted keys": a price-bounded thing.
+    first(needing(ask("ask.noun_phrase", 2.6, &[N(FUNCTION | NEG | COMPLAIN | ACQ_PAST | BEST | SUPPORT | HOWTO), G(2, FUNCTION | COMPLAIN | ACQ_PAST), A(&["under", "below"]), O(CURRENCY), C(NUM)]))),
+    needing(askq("ask.anyone_know", 2.6, &[C(ANYONE), W("know"), C(ARTICLE), N(FUNCTION | NEG | BEST | SUPPORT)])),
+    verb("ask.need_item", 2.8, Obj::Check, &[C(NEED), C(ARTICLE | NUM), N(FUNCTION | NEWISH | NEG)]),
     first(need("ask.anyone", 2.6, true, &[C(ANYONE), End])),
     need("ask.anyone", 2.6, true, &[C(COMMA), C(ANYONE), End]),
     need("ask.recommend", 3.0, false, &[A(&["point", "direct", "steer"]), W("me"), A(&["to", "towards", "toward", "at", "in"])]),
@@ -143,7 +156,7 @@ pub static FRAMES: &[Frame] = &[
     // Choosing between products or providers.
     ask("ask.which_to_choose", 3.6, &[C(WHICH | WHO), G(4, NEG | MY), C(MODAL), C(SELF | YOU), G(2, NEG), C(CHOOSE_V)]),
     ask("ask.which_to_choose", 3.4, &[C(WHICH), G(4, NEG | MY), C(TO), C(CHOOSE_V)]),
-    askq("ask.which_to_choose", 3.0, &[C(WHICH | WHO), G(3, NEG | MY), C(AUX), G(4, NEG), A(&["use", "using", "recommend", "trust", "get", "prefer", "wear", "wearing", "drive", "driving", "ride", "riding"])]),
+    askq("ask.which_to_choose", 3.0, &[C(WHICH | WHO), G(3, NEG | MY), C(AUX), G(4, NEG), A(&["use", "using", "recommend", "trust", "get", "prefer", "wear", "wearing", "drive", "driving", "ride", "riding", "fly", "flying", "bank", "banking", "insure", "shop"])]),
     askq("ask.which_to_choose", 3.0, &[C(MODAL), C(YOU | ANYONE), G(1, NEG), A(&["go", "pick", "choose", "opt", "get", "buy"])]),
     ask("ask.which_to_choose", 3.4, &[W("help"), W("me"), G(1, 0), C(CHOOSE | ACQ)]),
     askq("ask.which_product", 2.8, &[C(WHICH), G(3, NEG | MY), C(SALES)]),
@@ -156,8 +169,12 @@ pub static FRAMES: &[Frame] = &[
     first(needing(askq("ask.best", 2.8, &[C(BEST), G(4, NEG | MY), End]))),
     askq("ask.best", 2.8, &[C(ANYONE), W("know"), G(3, NEG | MY | WHY | HOW), C(BEST | SALES)]),
     askq("ask.where_to_buy", 3.0, &[C(ANYONE), W("know"), C(ARTICLE | ANY), G(2, NEG | MY), C(STORE)]),
-    ask("ask.compare", 3.4, &[A(&["torn", "deciding", "choosing", "debating", "undecided"]), W("between")]),
+    ask("ask.compare", 3.6, &[A(&["torn", "deciding", "choosing", "debating", "undecided"]), W("between")]),
     ask("ask.compare", 3.0, &[W("vs")]),
+    // "iphone 15 vs pixel 8 for photos": two named things weighed.
+    first(ask("ask.compare", 3.6, &[N(FUNCTION), G(3, FUNCTION), W("vs"), N(FUNCTION)])),
+    // "PS5 or Series X for a 12 year old": two things weighed for a use.
+    first(ask("ask.compare", 3.5, &[N(FUNCTION), G(2, FUNCTION), W("or"), N(FUNCTION), G(2, FUNCTION), W("for")])),
     askq("ask.compare", 2.8, &[C(BEST), W("than")]),
     needing(askq("ask.compare", 2.8, &[W("difference"), W("between")])),
     first(askq("ask.compare", 3.0, &[N(FUNCTION), G(7, NEG | MY | SELF), W("or")])),
@@ -170,11 +187,12 @@ pub static FRAMES: &[Frame] = &[
     first(askq("ask.price", 2.8, &[C(PRICE)])),
     verb("ask.quote", 3.6, Obj::Own, &[W("quote"), W("me")]),
     verb("ask.quote", 3.2, Obj::Own, &[A(&["send", "give", "dm", "email", "get", "show"]), W("me"), G(3, NEG), C(PRICE | DEAL)]),
-    verb("ask.quote", 3.6, Obj::Own, &[A(&["like", "want", "need", "love"]), G(2, 0), A(&["quote", "quotes", "proposal", "pricing", "estimate"])]),
+    verb("ask.quote", 3.6, Obj::Own, &[A(&["like", "want", "need", "love"]), G(2, 0), A(&["quote", "quotes", "quotation", "proposal", "pricing", "estimate"])]),
     verb("ask.deal", 3.0, Obj::Check, &[C(ANY), G(2, NEG | MY), C(DEAL | STOCK)]),
     ask("ask.deal", 3.0, &[C(BEST), C(DEAL | PRICE), A(&["for", "on", "in"])]),
     askq("ask.deal", 2.8, &[C(PRES_AUX), G(7, MY | NEG), C(DEAL | PRICE)]),
     askq("ask.deal", 2.8, &[W("got"), G(2, NEG | MY), C(DEAL)]),
+    askq("ask.deal", 2.8, &[C(ANYONE), G(4, NEG | MY), C(DEAL)]),
     askq("ask.stock", 3.0, &[W("in"), W("stock")]),
     askq("ask.stock", 3.0, &[W("back"), W("in")]),
     askq("ask.stock", 3.0, &[C(WHEN), G(5, MY | NEG), C(STOCK)]),
@@ -182,7 +200,10 @@ pub static FRAMES: &[Frame] = &[
     askq("ask.stock", 3.0, &[C(AUX | MODAL), C(YOU), G(1, NEG), C(STOCK | SELL)]),
     askq("ask.stock", 2.8, &[C(ANY), W("chance"), G(6, MY | NEG), C(STOCK | DEAL | PRICE)]),
     askq("ask.stock", 2.8, &[C(AUX), W("there"), W("be"), W("more")]),
+    askq("ask.which_product", 2.8, &[A(&["is", "are"]), W("there"), G(2, MY | NEG), C(SALES)]),
     askq("ask.product_detail", 2.8, &[C(AUX), G(6, MY | NEG), W("come"), A(&["with", "in", "assembled", "flat", "built", "pre", "fully"])]),
+    // "do the chelsea boots run narrow?", "does it come up big?": fit and sizing.
+    askq("ask.product_detail", 2.8, &[C(AUX), G(4, MY | NEG), A(&["run", "come", "fit", "fits", "runs", "comes"]), O(0), A(&["small", "big", "large", "narrow", "wide", "true", "up", "short", "long", "tight", "snug"])]),
     askq("ask.delivery", 3.0, &[C(MODAL), C(SELF), A(&["collect", "pickup", "reserve"])]),
     askq("ask.payment", 3.0, &[C(MODAL), C(SELF), W("pay"), A(&["with", "by", "in", "using", "via", "through", "monthly", "yearly", "annually", "upfront", "later", "cash", "instalments", "installments"])]),
     needing(askq("ask.do_you_have", 2.2, &[C(AUX | MODAL | YOU), G(1, NEG), C(YOU | ANYONE), G(1, NEG), A(&["have", "carry", "offer", "make", "do", "got", "sell", "stock"])])),
@@ -194,6 +215,8 @@ pub static FRAMES: &[Frame] = &[
     Frame { obj: Obj::Own, ..askq("ask.before_buying", 3.0, &[W("if"), C(SELF), G(1, NEG), C(ACQ)]) },
     // Buying wants.
     verb("ask.want_to_buy", 2.8, Obj::Check, &[C(NEED | LOOK), C(TO), C(ACQ)]),
+    verb("ask.want_to_buy", 2.8, Obj::Check, &[C(NEED | LOOK), C(TO), A(&["open", "join"])]),
+    verb("ask.who_sells", 3.2, Obj::Check, &[W("if"), C(ANYONE), G(2, NEG), C(SELL)]),
     verb("ask.in_the_market", 3.6, Obj::Own, &[W("in"), W("the"), W("market"), W("for")]),
     verb("ask.looking_for", 3.0, Obj::Need, &[C(LOOK), C(FOR)]),
     verb("ask.looking_for", 3.0, Obj::Need, &[W("in"), W("need"), W("of")]),
@@ -268,11 +291,23 @@ pub static FRAMES: &[Frame] = &[
     stmt("neg.promotion", -3.5, &[C(PCT), W("off")]),
     ctx("neg.promotion", -3.5, &[W("link"), W("in"), W("bio")]),
     ctx("neg.promotion", -3.0, &[W("dm"), G(1, 0), A(&["for", "to"])]),
-    ctx("neg.promotion", -3.5, &[A(&["shop", "buy", "order"]), W("now")]),
+    stmt("neg.promotion", -3.5, &[A(&["shop", "buy", "order"]), W("now")]),
     stmt("neg.promotion", -3.0, &[W("for"), W("sale")]),
     stmt("neg.promotion", -3.5, &[C(SELF), G(1, 0), A(&["selling", "sell", "offer", "ship"])]),
     ctx("neg.promotion", -3.0, &[W("selling"), C(MY)]),
-    ctx("neg.promotion", -3.0, &[W("want"), W("to"), W("sell")]),
+    // The author sells; "anyone got one they wanna sell" is a buyer.
+    ctx("neg.promotion", -3.0, &[C(SELF), G(2, 0), W("want"), W("to"), W("sell")]),
+    ctx("neg.promotion", -3.0, &[W("want"), W("to"), W("sell"), C(MY | THIS | ARTICLE)]),
+    ctx("neg.promotion", -3.0, &[A(&["trying", "hoping", "looking"]), W("to"), W("sell")]),
+    ctx("neg.advice", -2.5, &[A(&["keeps", "kept", "always", "was", "were"]), W("asking")]),
+    ctx("neg.advice", -2.5, &[W("told"), A(&["him", "her", "them", "my"])]),
+    ctx("neg.free", -2.5, &[A(&["borrow", "lend"])]),
+    // "would anyone buy a used kayak for 200?", "what would you pay for…":
+    // the author is the seller.
+    ctx("neg.seller", -3.0, &[A(&["would", "will", "wud"]), C(ANYONE), G(1, 0), A(&["buy", "pay", "want"])]),
+    ctx("neg.seller", -3.0, &[W("what"), C(MODAL), C(YOU | ANYONE), W("pay")]),
+    ctx("ctx.requirement", 0.5, &[A(&["must", "pref", "ideally", "preferably", "prefer"])]),
+    ctx("ctx.requirement", 0.5, &[A(&["that", "which"]), A(&["can", "doesnt", "isnt", "wont", "fits", "handles", "has", "does"])]),
     ctx("neg.promotion", -3.5, &[C(ANYONE | YOU), G(1, 0), C(NEED), W("to"), W("buy")]),
     ctx("neg.promotion", -3.0, &[W("limited"), A(&["time", "stock", "offer"])]),
     stmt("neg.promotion", -2.0, &[W("free"), W("shipping")]),

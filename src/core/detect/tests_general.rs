@@ -1,0 +1,60 @@
+//! Behaviour tests for the structures added to generalise beyond the first
+//! development set: bare noun-phrase and need asks, sellers and askers told
+//! apart, context that carries across sentences. Messages are written for
+//! the tests, not copied from any data file.
+
+use super::*;
+
+fn class_of(text: &str) -> (Class, String) {
+    let v = Detector::new(DetectorSettings::default()).detect(text);
+    let cues: Vec<String> = v
+        .cues
+        .iter()
+        .map(|c| format!("{}({:+.1})", c.id, c.weight))
+        .collect();
+    (v.class, format!("{:.2} [{}]", v.score, cues.join(", ")))
+}
+
+fn assert_all(cases: &[&str], want: Class) {
+    for t in cases {
+        let (got, why) = class_of(t);
+        assert_eq!(got, want, "{t:?} -> {why}");
+    }
+}
+
+#[test]
+fn noun_phrase_and_bare_need_asks_are_solicitations() {
+    assert_all(
+        &[
+            "yoga mat recs? something thick for bad knees",
+            "climbing shoes for wide feet in bristol?",
+            "need a desk that fits in an alcove, under 150",
+            "standing desk under 300 with a memory preset",
+            "kindle vs kobo for reading in the bath",
+            "do the wool jumpers run small?",
+            "any1 got a spare switch dock they wanna sell",
+        ],
+        Class::Solicitation,
+    );
+}
+
+#[test]
+fn sellers_advisers_and_care_questions_are_not() {
+    assert_all(
+        &[
+            "would anyone buy a used rowing machine for 150?",
+            "waxing vs oiling the worktop? which lasts longer",
+            "Need a mortgage fast?? Bad credit welcome, DM us",
+            "where is the main shop? near the station or the park",
+            "my router keeps dropping out, any suggestions?",
+            "where did you go for lunch yesterday, looked good",
+        ],
+        Class::Not,
+    );
+}
+
+#[test]
+fn a_need_with_a_vague_future_is_a_plan_not_an_ask() {
+    let (got, why) = class_of("need to buy a new kettle soon, ours is on its last legs");
+    assert_ne!(got, Class::Solicitation, "{why}");
+}
