@@ -9,6 +9,7 @@
 
 mod replies;
 mod resilience;
+mod tickets;
 
 use std::path::Path;
 use std::time::Duration;
