@@ -125,11 +125,7 @@ async fn start(config: &Config, token: &Token, replies: SharedReplies) -> anyhow
         stop: CancellationToken::new(),
     };
     let tracker = TaskTracker::new();
-    tracker.spawn(lifecycle::periodic(
-        Arc::clone(&desk),
-        DESK_EVERY,
-        stop_events.clone().cancelled_owned(),
-    ));
+    tracker.spawn(desk_rounds(Arc::clone(&desk), stop_events.clone()));
     let engine_task = tokio::spawn(runtime::engine_task(
         engine,
         rx,
@@ -206,6 +202,27 @@ pub async fn run_from_env(config_path: &Path) -> anyhow::Result<i32> {
     run(config, token, replies, shutdown_signal()).await?;
     drop(hot);
     Ok(0)
+}
+
+/// The desk's periodic work (unclaimed reminders, re-delivery of pending
+/// relays), until `stop`. The first round waits until the cache knows the
+/// staff channel (bounded by [`DESK_EVERY`]): re-delivering before that
+/// would fail and spend a relay's attempt for nothing.
+async fn desk_rounds(desk: Arc<TicketDesk>, stop: CancellationToken) {
+    let ready = async {
+        while desk.staff_place().is_none() {
+            tokio::time::sleep(Duration::from_millis(200)).await;
+        }
+    };
+    tokio::select! {
+        () = stop.cancelled() => return,
+        waited = tokio::time::timeout(DESK_EVERY, ready) => {
+            if waited.is_err() {
+                warn!(channel = %desk.settings().staff_channel, "the staff channel is not in the cache yet; check [discord] staff_channel");
+            }
+        }
+    }
+    lifecycle::periodic(desk, DESK_EVERY, stop.cancelled_owned()).await;
 }
 
 /// The poise framework carrying the staff slash commands. Its setup (once

@@ -246,3 +246,25 @@ async fn a_non_staff_claim_is_refused_and_staff_claim_through_run() {
     assert_eq!(ticket.claimed_by.as_deref(), Some("sam_staff"));
     store.close().await;
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn in_shadow_mode_a_dm_still_opens_a_ticket_but_nothing_is_posted_to_the_customer() {
+    let bot = start_bot(|c| c.mode = shopkeep::core::policy::Mode::Shadow).await;
+    let (thread, _) = open_ticket(&bot, 33_001).await;
+    // Barrier: the second DM's relay into the thread comes after any
+    // acknowledgement the first could have had.
+    bot.fake.dispatch(
+        "MESSAGE_CREATE",
+        dm_message_json(33_002, ALICE_DM, &ALICE, "hello again"),
+    );
+    bot.fake
+        .wait_for_request(0, PROMPTLY, |r| text_of(r).contains("> hello again"))
+        .await;
+
+    let done = bot.finish().await;
+    assert!(
+        dm_posts(&done.fake, 0, &thread).is_empty(),
+        "nothing to the customer in shadow mode: {}",
+        done.fake.describe_requests()
+    );
+}
