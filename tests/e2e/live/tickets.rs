@@ -5,7 +5,7 @@
 use axum::http::Method;
 use serde_json::json;
 
-use super::{start_bot, Bot};
+use super::{start_bot, start_bot_on, Bot};
 use crate::support::client::PROMPTLY;
 use crate::support::fake_discord::RecordedRequest;
 use crate::support::fixtures::{
@@ -267,4 +267,62 @@ async fn in_shadow_mode_a_dm_still_opens_a_ticket_but_nothing_is_posted_to_the_c
         "nothing to the customer in shadow mode: {}",
         done.fake.describe_requests()
     );
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn after_a_restart_of_run_a_pending_staff_reply_is_delivered_and_the_ticket_keeps_relaying() {
+    let bot = start_bot(|_| {}).await;
+    let (thread, _) = open_ticket(&bot, 34_001).await;
+    ack(&bot.fake, 0, &thread).await;
+    // Discord fails both tries of this reply's round: it stays pending.
+    for _ in 0..2 {
+        bot.fake
+            .fail_next(Method::POST, "/channels/*/messages", 502);
+    }
+    let from = bot.fake.request_count();
+    bot.fake.dispatch(
+        "MESSAGE_CREATE",
+        message_json(
+            34_002,
+            thread.parse().unwrap(),
+            &STAFFER,
+            "Sorry for the wait",
+        ),
+    );
+    let failed = bot
+        .fake
+        .wait_for_request(from, PROMPTLY, |r| r.status == 502)
+        .await;
+    bot.fake
+        .wait_for_request(from, PROMPTLY, |r| r.status == 502 && r.at > failed.at)
+        .await;
+    let (result, fake, dir) = bot.stop().await;
+    result.expect("run returns Ok after a shutdown signal");
+
+    // The restarted bot's first desk round re-delivers it, unprompted.
+    let from = fake.request_count();
+    let bot = start_bot_on(fake, dir, |_| {}).await;
+    let late = bot
+        .fake
+        .wait_for_request(from, PROMPTLY, |r| {
+            r.status == 200 && text_of(r).ends_with("Sorry for the wait")
+        })
+        .await;
+    assert!(!is_post_to(&late, &thread), "sent to the customer's DM");
+    let from = bot.fake.request_count();
+    bot.fake.dispatch(
+        "MESSAGE_CREATE",
+        dm_message_json(34_003, ALICE_DM, &ALICE, "great, thanks"),
+    );
+    let relayed = bot
+        .fake
+        .wait_for_request(from, PROMPTLY, |r| text_of(r).contains("> great, thanks"))
+        .await;
+    assert!(
+        is_post_to(&relayed, &thread),
+        "the same thread carries the ticket"
+    );
+    let done = bot.finish().await;
+    let threads = format!("/channels/{STAFF_DESK}/threads");
+    assert_eq!(done.fake.requests_to(&Method::POST, &threads).len(), 1);
 }
