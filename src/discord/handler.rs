@@ -8,30 +8,54 @@
 //! queued as that person replying the first stop word to the bot, so the core
 //! records the opt-out and confirms it once, exactly as if they had typed it.
 //! An event that cannot be translated is logged with its ids and skipped.
+//!
+//! Every message goes to the ticket desk's router first: messages in ticket
+//! threads (staff replies, notes) and attachment-only DMs of an open ticket
+//! are the desk's; only the rest is translated and queued for the engine.
 
-use std::sync::Arc;
+use std::sync::{Arc, OnceLock};
 
 use serenity::all::{Context, EventHandler, Message, Reaction, Ready, ResumedEvent};
 use serenity::async_trait;
+use tokio_util::sync::CancellationToken;
 use tracing::{debug, info, warn};
 
 use super::deliver::SentLog;
 use super::runtime::Queue;
+use super::tickets::{self, Routed, TicketDesk};
 use super::translate::{self, Settings};
 
-/// Translates gateway events and queues them for the engine task.
+/// The ticket desk, shared with the staff commands' setup. It is built
+/// once the client exists (it needs the client's HTTP and cache) and set
+/// before the gateway starts.
+pub type SharedDesk = Arc<OnceLock<Arc<TicketDesk>>>;
+
+/// Routes messages to the desk or translates them and queues them for the
+/// engine task.
 pub struct Handler {
     queue: Queue,
     settings: Arc<Settings>,
     sent: SentLog,
+    desk: SharedDesk,
+    stopping: CancellationToken,
 }
 
 impl Handler {
-    pub fn new(queue: Queue, settings: Settings, sent: SentLog) -> Self {
+    /// `stopping` is cancelled at shutdown: from then on the desk takes no
+    /// new messages either (the engine's queue already refuses them).
+    pub fn new(
+        queue: Queue,
+        settings: Settings,
+        sent: SentLog,
+        desk: SharedDesk,
+        stopping: CancellationToken,
+    ) -> Self {
         Handler {
             queue,
             settings: Arc::new(settings),
             sent,
+            desk,
+            stopping,
         }
     }
 }
@@ -39,8 +63,23 @@ impl Handler {
 #[async_trait]
 impl EventHandler for Handler {
     async fn message(&self, ctx: Context, msg: Message) {
+        match self.desk.get() {
+            Some(_) if self.stopping.is_cancelled() => {
+                info!(message = %msg.id, "shutting down; message not taken");
+                return;
+            }
+            Some(desk) => {
+                if let Routed::Desk(handled) = tickets::route_message(desk, &msg).await {
+                    debug!(message = %msg.id, channel = %msg.channel_id, ?handled, "ticket desk took the message");
+                    return;
+                }
+            }
+            None => {
+                warn!(message = %msg.id, "the ticket desk is not ready; message goes to the engine")
+            }
+        }
         match translate::message_event(&ctx.cache, &msg, &self.settings) {
-            Ok(event) => self.queue.push(event),
+            Ok(event) => self.queue.push_message(event, &msg),
             Err(error) => warn!(
                 %error,
                 message = %msg.id,

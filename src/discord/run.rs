@@ -2,14 +2,16 @@
 //!
 //! Owns the life cycle: check the token and the API base before connecting
 //! (fail fast with a one-line error that says what to do), wire the handler,
-//! the engine task and delivery together, and on shutdown stop taking
+//! the engine task, delivery and the ticket desk (its router in the handler,
+//! its staff slash commands as a poise framework, its periodic reminders and
+//! re-delivery) together, and on shutdown stop taking
 //! events, decide what already arrived, let deliveries finish or record them
 //! (bounded), flush the store and close the shards. Must not decide or
 //! translate anything itself.
 
 use std::future::Future;
 use std::path::Path;
-use std::sync::Arc;
+use std::sync::{Arc, OnceLock};
 use std::time::Duration;
 
 use anyhow::{anyhow, Context as _};
@@ -21,8 +23,11 @@ use tracing::{info, warn};
 
 use super::client::{build_http, intents};
 use super::deliver::{Deliverer, DeliverySettings, SentLog};
-use super::handler::Handler;
-use super::runtime::{self, queue};
+use super::handler::{Handler, SharedDesk};
+use super::lifecycle;
+use super::runtime::{self, queue, DeskLink};
+use super::staff::{self, StaffData};
+use super::tickets::{DeskSettings, TicketDesk};
 use super::token::Token;
 use super::translate::Settings;
 use crate::config::{self, Config};
@@ -37,6 +42,10 @@ pub const DRAIN_DELIVERIES: Duration = Duration::from_secs(10);
 
 /// How long the start-up checks wait for Discord (or the API base).
 const PREFLIGHT_TIMEOUT: Duration = Duration::from_secs(10);
+
+/// How often the desk reminds staff of unclaimed tickets and re-delivers
+/// relays still pending (the first round runs at start-up).
+pub const DESK_EVERY: Duration = Duration::from_secs(30);
 
 /// Run the bot until `shutdown` resolves, then stop cleanly and return.
 ///
@@ -75,14 +84,35 @@ async fn start(config: &Config, token: &Token, replies: SharedReplies) -> anyhow
     preflight(&http, api_base).await?;
 
     let store = Store::open(&config.storage_path).await?;
-    let engine = Engine::start(config.policy(), replies, store, Source::Live).await?;
+    let engine = Engine::start(config.policy(), replies.clone(), store, Source::Live).await?;
     let (queue, rx) = queue();
     let sent = SentLog::default();
-    let handler = Handler::new(queue, settings(config), sent.clone());
+    let stop_events = CancellationToken::new();
+    let shared_desk: SharedDesk = Arc::new(OnceLock::new());
+    let handler = Handler::new(
+        queue,
+        settings(config),
+        sent.clone(),
+        shared_desk.clone(),
+        stop_events.clone(),
+    );
     let mut client = ClientBuilder::new_with_http(http, intents())
         .event_handler(handler)
+        .framework(staff_framework(shared_desk.clone()))
         .await
         .context("cannot set up the Discord client")?;
+    // The desk needs the client's HTTP and cache; it is in place before the
+    // gateway starts, so the handler and the commands always find it.
+    let (desk, staff_changes) = TicketDesk::new(
+        DeskSettings::from_config(config),
+        engine.store().clone(),
+        Arc::clone(&client.http),
+        Arc::clone(&client.cache),
+        replies,
+    );
+    if shared_desk.set(Arc::clone(&desk)).is_err() {
+        return Err(anyhow!("the ticket desk was set up twice"));
+    }
     let deliverer = Deliverer {
         http: Arc::clone(&client.http),
         store: engine.store().clone(),
@@ -95,13 +125,17 @@ async fn start(config: &Config, token: &Token, replies: SharedReplies) -> anyhow
         stop: CancellationToken::new(),
     };
     let tracker = TaskTracker::new();
-    let stop_events = CancellationToken::new();
+    tracker.spawn(desk_rounds(Arc::clone(&desk), stop_events.clone()));
     let engine_task = tokio::spawn(runtime::engine_task(
         engine,
         rx,
         deliverer.clone(),
         tracker.clone(),
         stop_events.clone(),
+        Some(DeskLink {
+            desk,
+            changes: staff_changes,
+        }),
     ));
     let shards = Arc::clone(&client.shard_manager);
     let gateway = tokio::spawn(async move { client.start().await });
@@ -168,6 +202,53 @@ pub async fn run_from_env(config_path: &Path) -> anyhow::Result<i32> {
     run(config, token, replies, shutdown_signal()).await?;
     drop(hot);
     Ok(0)
+}
+
+/// The desk's periodic work (unclaimed reminders, re-delivery of pending
+/// relays), until `stop`. The first round waits until the cache knows the
+/// staff channel (bounded by [`DESK_EVERY`]): re-delivering before that
+/// would fail and spend a relay's attempt for nothing.
+async fn desk_rounds(desk: Arc<TicketDesk>, stop: CancellationToken) {
+    let ready = async {
+        while desk.staff_place().is_none() {
+            tokio::time::sleep(Duration::from_millis(200)).await;
+        }
+    };
+    tokio::select! {
+        () = stop.cancelled() => return,
+        waited = tokio::time::timeout(DESK_EVERY, ready) => {
+            if waited.is_err() {
+                warn!(channel = %desk.settings().staff_channel, "the staff channel is not in the cache yet; check [discord] staff_channel");
+            }
+        }
+    }
+    lifecycle::periodic(desk, DESK_EVERY, stop.cancelled_owned()).await;
+}
+
+/// The poise framework carrying the staff slash commands. Its setup (once
+/// the gateway is ready) registers them globally; a failed registration is
+/// logged and the commands already registered keep working.
+fn staff_framework(desk: SharedDesk) -> poise::Framework<StaffData, staff::Error> {
+    poise::Framework::builder()
+        .options(poise::FrameworkOptions {
+            commands: staff::commands(),
+            ..Default::default()
+        })
+        .setup(move |ctx, _ready, framework| {
+            Box::pin(async move {
+                let desk = desk
+                    .get()
+                    .cloned()
+                    .ok_or_else(|| anyhow!("the ticket desk is not set up"))?;
+                let commands = &framework.options().commands;
+                match poise::builtins::register_globally(ctx, commands).await {
+                    Ok(()) => info!(commands = commands.len(), "staff commands registered"),
+                    Err(e) => warn!(error = %e, "cannot register the staff commands"),
+                }
+                Ok(StaffData { desk })
+            })
+        })
+        .build()
 }
 
 /// `SHOPKEEP_DISCORD_API_BASE`, when set and not blank, must be an http(s) URL.

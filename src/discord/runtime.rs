@@ -4,46 +4,130 @@
 //! actions to a tracked delivery task so a slow POST never holds up the next
 //! decision.
 //!
-//! Owns the queue, the ordering and the hand-over to delivery. Must not
-//! translate (that is `translate`) nor talk to Discord (that is `deliver`).
+//! With the ticket desk wired in, the task also folds the changes staff
+//! make (closes, blocks) into the engine before each decision, and hands a
+//! decision's `OpenHandoff` to the desk (in decision order, on one tracked
+//! worker) instead of posting the plain staff notice; the customer's
+//! acknowledgement stays with delivery.
+//!
+//! Owns the queue, the ordering and the hand-over to delivery and the desk.
+//! Must not translate (that is `translate`) nor talk to Discord (that is
+//! `deliver` and the desk).
+
+use std::sync::Arc;
 
 use chrono::Utc;
-use tokio::sync::mpsc::{self, error::TrySendError};
+use serenity::all::Message;
+use tokio::sync::mpsc::{self, error::TrySendError, UnboundedReceiver, UnboundedSender};
 use tokio_util::sync::CancellationToken;
 use tokio_util::task::TaskTracker;
 use tracing::{debug, error, info, info_span, warn, Instrument};
 
 use super::deliver::{Deliverer, Job};
-use super::translate::Incoming;
-use crate::core::model::ActionKind;
+use super::tickets::{Original, TicketDesk};
+use super::translate::{Incoming, Route};
+use crate::core::decide::Decision;
+use crate::core::model::{Action, ActionKind, Inbound, Place};
+use crate::core::tickets::StaffChange;
 use crate::engine::Engine;
 
 /// Events waiting for the engine. Generous: the engine decides in well
 /// under a millisecond, so the queue fills only if the store stalls.
 pub const QUEUE_CAPACITY: usize = 4096;
 
+/// One queued event: the translated event and, for a message, the
+/// gateway facts the ticket desk needs if the decision hands it off.
+#[derive(Debug, Clone)]
+pub struct Queued {
+    pub event: Incoming,
+    pub original: Option<Original>,
+}
+
 /// The handlers' side of the queue. Pushing never waits.
 #[derive(Debug, Clone)]
-pub struct Queue(mpsc::Sender<Incoming>);
+pub struct Queue(mpsc::Sender<Queued>);
 
 /// Create the queue: the handlers' side and the engine task's side.
-pub fn queue() -> (Queue, mpsc::Receiver<Incoming>) {
+pub fn queue() -> (Queue, mpsc::Receiver<Queued>) {
     let (tx, rx) = mpsc::channel(QUEUE_CAPACITY);
     (Queue(tx), rx)
 }
 
 impl Queue {
-    /// Hand an event to the engine task. An event that cannot be queued
-    /// (shutting down, or the queue is full) is logged with its ids.
+    /// Hand an event without a gateway message (a reaction) to the engine
+    /// task. An event that cannot be queued (shutting down, or the queue is
+    /// full) is logged with its ids.
     pub fn push(&self, event: Incoming) {
-        match self.0.try_send(event) {
+        self.send(Queued {
+            event,
+            original: None,
+        });
+    }
+
+    /// Hand a message's event to the engine task, with the message's facts
+    /// for the ticket desk.
+    pub fn push_message(&self, event: Incoming, msg: &Message) {
+        let original = Original::new(msg, event.inbound.clone());
+        self.send(Queued {
+            event,
+            original: Some(original),
+        });
+    }
+
+    fn send(&self, queued: Queued) {
+        match self.0.try_send(queued) {
             Ok(()) => {}
-            Err(TrySendError::Full(e)) => {
+            Err(TrySendError::Full(q)) => {
+                let e = &q.event;
                 warn!(message = %e.inbound.id, user = %e.inbound.author.id, "engine queue full; event skipped");
             }
-            Err(TrySendError::Closed(e)) => {
+            Err(TrySendError::Closed(q)) => {
+                let e = &q.event;
                 info!(message = %e.inbound.id, user = %e.inbound.author.id, "shutting down; event not taken");
             }
+        }
+    }
+}
+
+/// The ticket desk as the engine task sees it: where hand-offs go, and the
+/// changes staff make that the engine's state must follow.
+pub struct DeskLink {
+    pub desk: Arc<TicketDesk>,
+    pub changes: UnboundedReceiver<StaffChange>,
+}
+
+/// The engine task's side of the desk while it runs.
+struct Desk {
+    handoffs: UnboundedSender<(Original, Decision)>,
+    changes: UnboundedReceiver<StaffChange>,
+}
+
+impl Desk {
+    /// Start the hand-off worker on `tracker`: it carries out hand-offs one
+    /// at a time in decision order (so a customer's first message opens the
+    /// thread and later ones are added to it), and ends once the engine
+    /// task has dropped its side.
+    fn start(link: DeskLink, tracker: &TaskTracker) -> Desk {
+        let (handoffs, mut rx) = mpsc::unbounded_channel::<(Original, Decision)>();
+        let desk = link.desk;
+        tracker.spawn(async move {
+            while let Some((original, decision)) = rx.recv().await {
+                let span = info_span!("handoff", id = %original.inbound.id, user = %original.inbound.author.id);
+                desk.on_decision(&original, &decision).instrument(span).await;
+            }
+            debug!("hand-off worker stopped");
+        });
+        Desk {
+            handoffs,
+            changes: link.changes,
+        }
+    }
+
+    /// Fold every staff change made so far into the engine.
+    fn catch_up(&mut self, engine: &mut Engine) {
+        while let Ok(change) = self.changes.try_recv() {
+            debug!(?change, "staff change applied");
+            engine.apply_staff_change(&change);
         }
     }
 }
@@ -51,13 +135,18 @@ impl Queue {
 /// Decide queued events until `stop` is cancelled or every handler is gone;
 /// then stop taking events, decide what already arrived, and return the
 /// engine (its store still open) to the caller.
+///
+/// With a desk, hand-offs go to it and staff changes are applied before
+/// each decision; without one, a hand-off is the plain staff notice.
 pub async fn engine_task(
     mut engine: Engine,
-    mut rx: mpsc::Receiver<Incoming>,
+    mut rx: mpsc::Receiver<Queued>,
     deliverer: Deliverer,
     tracker: TaskTracker,
     stop: CancellationToken,
+    desk: Option<DeskLink>,
 ) -> Engine {
+    let mut desk = desk.map(|link| Desk::start(link, &tracker));
     loop {
         let first = tokio::select! {
             biased;
@@ -68,13 +157,13 @@ pub async fn engine_task(
             },
         };
         for event in settle(first, &mut rx) {
-            decide(&mut engine, event, &deliverer, &tracker).await;
+            decide(&mut engine, event, &deliverer, &tracker, desk.as_mut()).await;
         }
     }
     rx.close();
     let mut late = 0_usize;
     while let Some(event) = rx.recv().await {
-        decide(&mut engine, event, &deliverer, &tracker).await;
+        decide(&mut engine, event, &deliverer, &tracker, desk.as_mut()).await;
         late += 1;
     }
     debug!(decided = late, "queue drained");
@@ -88,24 +177,30 @@ pub async fn engine_task(
 /// with time, so sorting what is waiting restores the order they were
 /// posted in; events without a message id (reactions) keep arrival order
 /// after them.
-pub fn settle(first: Incoming, rx: &mut mpsc::Receiver<Incoming>) -> Vec<Incoming> {
+pub fn settle(first: Queued, rx: &mut mpsc::Receiver<Queued>) -> Vec<Queued> {
     let mut batch = vec![first];
     while let Ok(event) = rx.try_recv() {
         batch.push(event);
     }
-    batch.sort_by_key(|e| e.inbound.id.parse::<u64>().unwrap_or(u64::MAX));
+    batch.sort_by_key(|q| q.event.inbound.id.parse::<u64>().unwrap_or(u64::MAX));
     batch
 }
 
 /// Decide one event (the engine makes it durable first), then hand its
-/// actions to a tracked delivery task.
+/// hand-offs to the desk and its other actions to a tracked delivery task.
 async fn decide(
     engine: &mut Engine,
-    event: Incoming,
+    queued: Queued,
     deliverer: &Deliverer,
     tracker: &TaskTracker,
+    desk: Option<&mut Desk>,
 ) {
+    let Queued { event, original } = queued;
     let Incoming { inbound, route } = event;
+    let mut desk = desk;
+    if let Some(desk) = desk.as_deref_mut() {
+        desk.catch_up(engine);
+    }
     let span = info_span!("message", id = %inbound.id, user = %inbound.author.id);
     let handled = match engine
         .handle(&inbound, Utc::now())
@@ -125,7 +220,18 @@ async fn decide(
     } else {
         info!(parent: &span, reason = d.reason.code(), actions = d.actions.len(), "decided");
     }
-    if d.actions.is_empty() {
+    let mut actions = d.actions.clone();
+    let hands_off = actions
+        .iter()
+        .any(|a| matches!(a, Action::OpenHandoff { .. }));
+    if let (Some(desk), true) = (desk, hands_off) {
+        let original = original.unwrap_or_else(|| original_of(&inbound, &route));
+        if desk.handoffs.send((original, d)).is_err() {
+            error!(parent: &span, "the hand-off worker is gone; ticket not opened");
+        }
+        actions.retain(|a| !matches!(a, Action::OpenHandoff { .. }));
+    }
+    if actions.is_empty() {
         return;
     }
     let job = Job {
@@ -134,10 +240,31 @@ async fn decide(
         at: inbound.at,
         place: inbound.place,
         route,
-        actions: d.actions,
+        actions,
     };
     let deliverer = deliverer.clone();
     tracker.spawn(async move { deliverer.run(job).await }.instrument(span));
+}
+
+/// The desk's view of an event that came without a gateway message.
+fn original_of(inbound: &Inbound, route: &Route) -> Original {
+    let (channel, guild) = match &inbound.place {
+        Place::Dm => (route.dm_channel.map(|c| c.get()), None),
+        Place::Guild {
+            guild,
+            channel,
+            thread,
+        } => (
+            thread.as_deref().unwrap_or(&channel.id).parse().ok(),
+            guild.parse().ok(),
+        ),
+    };
+    Original {
+        inbound: inbound.clone(),
+        channel_id: channel.unwrap_or_default(),
+        guild_id: guild,
+        attachments: Vec::new(),
+    }
 }
 
 #[cfg(test)]
@@ -152,8 +279,8 @@ mod tests {
         }
     }
 
-    fn ids(batch: &[Incoming]) -> Vec<&str> {
-        batch.iter().map(|e| e.inbound.id.as_str()).collect()
+    fn ids(batch: &[Queued]) -> Vec<&str> {
+        batch.iter().map(|q| q.event.inbound.id.as_str()).collect()
     }
 
     #[tokio::test]

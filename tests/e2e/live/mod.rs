@@ -9,6 +9,7 @@
 
 mod replies;
 mod resilience;
+mod tickets;
 
 use std::path::Path;
 use std::time::Duration;
@@ -25,7 +26,7 @@ use tokio::sync::oneshot;
 use tokio::task::JoinHandle;
 
 use crate::support::client::PROMPTLY;
-use crate::support::fake_discord::{FakeConfig, FakeDiscord, RecordedRequest};
+use crate::support::fake_discord::{FakeConfig, FakeDiscord, RecordedRequest, OP_IDENTIFY};
 use crate::support::fixtures::{message_json, Person, TOKEN};
 
 pub const POST_MESSAGE: &str = "/channels/*/messages";
@@ -56,6 +57,13 @@ pub fn config(fake: &FakeDiscord, dir: &TempDir) -> Config {
 pub async fn start_bot(tune: impl FnOnce(&mut Config)) -> Bot {
     let fake = FakeDiscord::start(FakeConfig::default()).await;
     let dir = tempfile::tempdir().expect("a tempdir for the store");
+    start_bot_on(fake, dir, tune).await
+}
+
+/// Start `shopkeep::discord::run` against an existing fake over the store in
+/// `dir` (a restart, when a bot ran there before).
+pub async fn start_bot_on(fake: FakeDiscord, dir: TempDir, tune: impl FnOnce(&mut Config)) -> Bot {
+    let from = fake.frame_count();
     let mut config = config(&fake, &dir);
     tune(&mut config);
     let replies = shopkeep::app::replies(&config).expect("the shipped templates load");
@@ -64,7 +72,8 @@ pub async fn start_bot(tune: impl FnOnce(&mut Config)) -> Bot {
         let _ = stopped.await;
     };
     let task = tokio::spawn(run(config, Token::from(TOKEN), replies.clone(), shutdown));
-    fake.wait_identified(PROMPTLY).await;
+    fake.wait_for_frame(from, PROMPTLY, |f| f.op == Some(OP_IDENTIFY))
+        .await;
     fake.assert_reached();
     Bot {
         fake,

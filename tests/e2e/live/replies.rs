@@ -1,5 +1,6 @@
 //! Who gets a reply, what it says and whom it may ping.
 
+use axum::http::Method;
 use serde_json::json;
 
 use super::{start_bot, ASK};
@@ -128,7 +129,7 @@ async fn staff_are_never_answered() {
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn asking_for_a_person_notifies_the_staff_channel_pinging_only_the_staff_role() {
+async fn asking_for_a_person_opens_a_ticket_thread_pinging_only_the_staff_role() {
     let bot = start_bot(|_| {}).await;
     bot.say(
         16_001,
@@ -145,21 +146,31 @@ async fn asking_for_a_person_notifies_the_staff_channel_pinging_only_the_staff_r
     let notice = bot
         .fake
         .wait_for_request(0, crate::support::client::PROMPTLY, |r| {
-            r.route() == format!("/channels/{STAFF_DESK}/messages")
+            r.body
+                .as_ref()
+                .and_then(|b| b["content"].as_str())
+                .is_some_and(|c| c.contains("**Ticket #1**"))
         })
         .await;
     let body = notice.json();
     assert_eq!(
         body["allowed_mentions"],
-        json!({"parse": [], "users": [], "roles": [STAFF_ROLE.to_string()], "replied_user": false})
+        json!({"parse": [], "users": [], "roles": [STAFF_ROLE.to_string()]})
     );
     let text = body["content"].as_str().unwrap();
     assert!(
-        text.starts_with(&format!("<@&{STAFF_ROLE}> Hand-off: bob")),
+        text.starts_with(&format!("<@&{STAFF_ROLE}> **Ticket #1**")),
         "{text}"
     );
     assert!(text.contains("asked for a person"), "{text}");
-    bot.finish().await;
+    let done = bot.finish().await;
+    let threads = format!("/channels/{STAFF_DESK}/threads");
+    assert_eq!(done.fake.requests_to(&Method::POST, &threads).len(), 1);
+    assert!(
+        done.posts_in(STAFF_DESK).is_empty(),
+        "the hand-off is a thread, not a plain notice: {}",
+        done.fake.describe_requests()
+    );
 }
 
 /// MESSAGE_REACTION_ADD: `person` puts `emoji` on bot message `message`.
