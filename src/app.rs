@@ -18,8 +18,7 @@ use crate::core::replies::{ReplyKind, ReplyRequest};
 use crate::core::state::State;
 use crate::engine::SharedReplies;
 use crate::reply::{
-    CategoryReply, ComplianceRules, ReplySettings, TemplateNames, TemplateSet,
-    DEFAULT_BANNED_PHRASES,
+    CategoryReply, ComplianceRules, ReplySettings, TemplateSet, DEFAULT_BANNED_PHRASES,
 };
 
 /// The reply layer's view of the config.
@@ -34,21 +33,11 @@ pub fn reply_settings(config: &Config) -> ReplySettings {
         Vec::new()
     };
     banned.extend(c.banned_phrases.iter().cloned());
-    let t = &config.templates;
     ReplySettings {
         dir: config.templates_dir.clone(),
         brand: config.brand.name.clone(),
         staff_hours: config.brand.staff_hours.clone(),
-        names: TemplateNames {
-            solicitation: t.solicitation.clone(),
-            multi_brand: t.multi_brand.clone(),
-            intent: t.intent.clone(),
-            handoff_public: t.handoff_public.clone(),
-            handoff_dm: t.handoff_dm.clone(),
-            opt_out: t.opt_out.clone(),
-            opt_in: t.opt_in.clone(),
-            staff_notice: t.staff_notice.clone(),
-        },
+        names: config.templates.clone(),
         categories: config
             .catalogue
             .iter()

@@ -109,18 +109,9 @@ pub struct CategoryReply {
     pub template: String,
 }
 
-/// File stems (under [`ReplySettings::dir`]) for each reply kind.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct TemplateNames {
-    pub solicitation: String,
-    pub multi_brand: String,
-    pub intent: String,
-    pub handoff_public: String,
-    pub handoff_dm: String,
-    pub opt_out: String,
-    pub opt_in: String,
-    pub staff_notice: String,
-}
+/// File stems (under [`ReplySettings::dir`]) for each reply kind: the
+/// policy's own type, so the core and the reply layer cannot disagree.
+pub use crate::core::policy::TemplateNames;
 
 impl TemplateNames {
     /// The template configured for a reply kind.
@@ -150,22 +141,6 @@ impl TemplateNames {
             ReplyKind::StaffNotice,
         ]
         .map(|kind| (kind, self.for_kind(kind)))
-    }
-}
-
-impl Default for TemplateNames {
-    /// The stems of the shipped templates.
-    fn default() -> Self {
-        TemplateNames {
-            solicitation: "solicitation".into(),
-            multi_brand: "multi_brand".into(),
-            intent: "intent".into(),
-            handoff_public: "handoff_public".into(),
-            handoff_dm: "handoff_dm".into(),
-            opt_out: "opt_out".into(),
-            opt_in: "opt_in".into(),
-            staff_notice: "staff_notice".into(),
-        }
     }
 }
 
