@@ -53,31 +53,13 @@ pub fn check(msg: &Inbound, now: Timestamp, state: &State, limits: &Limits) -> O
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::core::model::{Author, ChannelRef};
     use crate::core::state::Effect;
+    use crate::core::testing;
     use chrono::{Duration, TimeZone, Utc};
 
+    /// A message from `user` in `channel` (the shared test fixture).
     fn msg(user: &str, channel: &str) -> Inbound {
-        Inbound {
-            id: format!("{user}-{channel}"),
-            at: Utc.with_ymd_and_hms(2026, 1, 1, 9, 0, 0).unwrap(),
-            author: Author {
-                id: user.into(),
-                name: user.into(),
-                bot: false,
-                staff: false,
-                webhook: false,
-            },
-            place: Place::Guild {
-                guild: "g".into(),
-                channel: ChannelRef::named(channel),
-                thread: None,
-            },
-            content: String::new(),
-            mentions: vec![],
-            mentions_bot: false,
-            reply_to: None,
-        }
+        testing::msg(&format!("{user}-{channel}"), user, channel, "")
     }
 
     fn count(state: &mut State, m: &Inbound, limits: &Limits, at: Timestamp) {
