@@ -53,6 +53,32 @@ pub enum Command {
         #[arg(long)]
         json: bool,
     },
+    /// Fit the detector's learned layer on labelled JSON Lines files; report
+    /// cross-validation and write a weights file for `[detector] model`.
+    Train {
+        #[arg(required = true)]
+        files: Vec<PathBuf>,
+        /// Where to write the weights (omit to only cross-validate).
+        #[arg(long)]
+        out: Option<PathBuf>,
+        #[arg(long, default_value = config::DEFAULT_PATH)]
+        config: PathBuf,
+        /// Cross-validation folds (0: skip).
+        #[arg(long, default_value_t = 5)]
+        folds: usize,
+        /// L2 penalty per weight.
+        #[arg(long, default_value_t = crate::train::Options::default().l2)]
+        l2: f64,
+        /// Passes over the data.
+        #[arg(long, default_value_t = crate::train::Options::default().epochs)]
+        epochs: usize,
+        /// Loss weight of a non-solicitation (above 1 favours precision).
+        #[arg(long, default_value_t = crate::train::Options::default().negative_weight)]
+        negative_weight: f64,
+        /// Learn only features seen in at least this many messages.
+        #[arg(long, default_value_t = crate::train::Options::default().min_count)]
+        min_count: usize,
+    },
     /// Show what the bot would reply to one message.
     Preview {
         #[arg(long)]
@@ -137,6 +163,38 @@ pub async fn run(cli: Cli) -> anyhow::Result<i32> {
             let config = load_config(&config)?;
             let detector = crate::core::detect::Detector::new(config.detector_settings());
             crate::eval::run(&file, &detector, json, &mut std::io::stdout().lock())?;
+            Ok(0)
+        }
+        Command::Train {
+            files,
+            out,
+            config,
+            folds,
+            l2,
+            epochs,
+            negative_weight,
+            min_count,
+        } => {
+            let config = load_config(&config)?;
+            let settings = crate::core::detect::DetectorSettings {
+                learned: crate::core::detect::LearnedLayer::Off,
+                ..config.detector_settings()
+            };
+            let detector = crate::core::detect::Detector::new(settings);
+            let options = crate::train::Options {
+                l2,
+                epochs,
+                min_count,
+                negative_weight,
+                folds,
+            };
+            crate::train::run(
+                &files,
+                &detector,
+                &options,
+                out.as_deref(),
+                &mut std::io::stdout().lock(),
+            )?;
             Ok(0)
         }
         Command::Preview {

@@ -72,7 +72,7 @@ pub struct Counts {
 }
 
 impl Counts {
-    fn add(&mut self, gold: bool, predicted: bool) {
+    pub fn add(&mut self, gold: bool, predicted: bool) {
         match (gold, predicted) {
             (true, true) => self.tp += 1,
             (false, true) => self.fp += 1,

@@ -34,5 +34,6 @@ pub mod reload;
 pub mod replay;
 pub mod reply;
 pub mod store;
+pub mod train;
 pub mod transcript;
 pub mod views;

@@ -8,6 +8,7 @@
 //! core's `Policy`. The Discord token is never read from the file: it comes
 //! from the environment in the Discord adapter.
 
+mod detector;
 mod locate;
 mod raw;
 mod validate;

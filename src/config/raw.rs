@@ -91,6 +91,9 @@ pub struct RawDetector {
     pub review_to_staff: bool,
     #[serde(default)]
     pub reply_to_intent: bool,
+    /// "embedded" (default), "rules", or a weights file from `shopkeep train`.
+    #[serde(default)]
+    pub model: Option<String>,
 }
 
 impl Default for RawDetector {
@@ -100,12 +103,13 @@ impl Default for RawDetector {
             review_at: None,
             review_to_staff: false,
             reply_to_intent: false,
+            model: None,
         }
     }
 }
 
 fn default_reply_at() -> f64 {
-    0.6
+    0.8
 }
 
 #[derive(Debug, Clone, Deserialize)]

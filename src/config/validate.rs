@@ -14,7 +14,7 @@ use super::locate::SourceMap;
 use super::raw::*;
 use super::{ConfigError, ConfigErrors};
 use crate::core::catalogue::{Catalogue, Category as CoreCategory};
-use crate::core::detect::{Detector, DetectorSettings};
+use crate::core::detect::{Detector, DetectorSettings, LearnedLayer};
 use crate::core::policy::{Limits, Mode, Policy, QuietHours, TemplateNames};
 
 #[derive(Debug, Clone, PartialEq)]
@@ -82,6 +82,8 @@ pub struct Config {
     pub review_at: Option<f32>,
     pub review_to_staff: bool,
     pub reply_to_intent: bool,
+    /// The detector's learned weights (`[detector] model`).
+    pub learned: LearnedLayer,
     pub limits: Limits,
     pub stop_words: Vec<String>,
     pub start_words: Vec<String>,
@@ -110,6 +112,7 @@ impl Config {
             review_at: self.review_at,
             brand_names: self.brand_names(),
             competitors: self.brand.competitors.clone(),
+            learned: self.learned.clone(),
         }
     }
 
@@ -144,14 +147,14 @@ impl Config {
 }
 
 /// Collects errors while validating.
-struct Check<'a> {
-    file: &'a Path,
-    map: &'a SourceMap,
-    errors: Vec<ConfigError>,
+pub(super) struct Check<'a> {
+    pub(super) file: &'a Path,
+    pub(super) map: &'a SourceMap,
+    pub(super) errors: Vec<ConfigError>,
 }
 
 impl Check<'_> {
-    fn error(&mut self, key: &str, message: impl Into<String>) {
+    pub(super) fn error(&mut self, key: &str, message: impl Into<String>) {
         self.errors.push(ConfigError {
             file: self.file.to_path_buf(),
             key: Some(key.to_string()),
@@ -295,7 +298,8 @@ pub(super) fn validate(
     };
 
     let discord = validate_discord(&mut c, raw.discord);
-    let (reply_at, review_at) = validate_detector(&mut c, &raw.detector);
+    let (reply_at, review_at) = super::detector::validate(&mut c, &raw.detector);
+    let learned = super::detector::learned_layer(&mut c, base, raw.detector.model.as_deref());
     let limits = validate_limits(&mut c, &raw.limits);
 
     if raw.optout.stop_words.iter().all(|w| w.trim().is_empty()) {
@@ -369,6 +373,7 @@ pub(super) fn validate(
         review_at,
         review_to_staff: raw.detector.review_to_staff,
         reply_to_intent: raw.detector.reply_to_intent,
+        learned,
         limits,
         stop_words: raw.optout.stop_words,
         start_words: raw.optout.start_words,
@@ -428,33 +433,6 @@ fn validate_discord(c: &mut Check<'_>, d: RawDiscord) -> DiscordSettings {
         api_base: d.api_base,
         send_retries: d.send_retries,
     }
-}
-
-fn validate_detector(c: &mut Check<'_>, d: &RawDetector) -> (f32, Option<f32>) {
-    if !(d.reply_at > 0.0 && d.reply_at <= 1.0) {
-        c.error(
-            "detector.reply_at",
-            format!("must be above 0 and at most 1 (got {})", d.reply_at),
-        );
-    }
-    if let Some(r) = d.review_at {
-        if !(0.0..d.reply_at).contains(&r) {
-            c.error(
-                "detector.review_at",
-                format!(
-                    "must be at least 0 and below reply_at = {} (got {r})",
-                    d.reply_at
-                ),
-            );
-        }
-    }
-    if d.review_to_staff && d.review_at.is_none() {
-        c.error(
-            "detector.review_to_staff",
-            "needs detector.review_at to define the review band",
-        );
-    }
-    (d.reply_at as f32, d.review_at.map(|r| r as f32))
 }
 
 fn validate_limits(c: &mut Check<'_>, l: &RawLimits) -> Limits {

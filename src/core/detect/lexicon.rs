@@ -9,7 +9,15 @@ use std::collections::HashMap;
 use std::hash::{BuildHasherDefault, Hasher};
 
 macro_rules! classes {
-    ($($name:ident = $bit:expr;)*) => { $(pub const $name: u128 = 1 << $bit;)* };
+    ($($name:ident = $bit:expr;)*) => {
+        $(pub const $name: u128 = 1 << $bit;)*
+        /// Class names by bit (for the learned layer's `k:` features).
+        pub const CLASS_NAMES: [&str; 128] = {
+            let mut names = [""; 128];
+            $(names[$bit] = stringify!($name);)*
+            names
+        };
+    };
 }
 
 classes! {
@@ -59,13 +67,13 @@ const WORDS: &[(u128, &str)] = &[
     (SELL, "flogging flog sell sells selling carry carries stock stocks"),
     (RECV, "advise recommend recommends suggest"),
     (RECN, "names recommendations recommendation suggestions suggestion recs rec advice tips ideas options alternatives alternative thoughts opinions opinion input pointers experiences"),
-    (LOOK, "looking searching hunting shopping"),
+    (LOOK, "looking searching hunting shopping seeking"),
     (NEED, "need want needing require"),
     (NEG, "not dont never no isnt arent wont didnt doesnt aint havent hasnt wasnt werent wouldnt shouldnt neither nor nothing cant"),
     (PRICE, "quotation quotations estimate proposal proposals price prices pricing cost costs rate rates fee fees quote quotes apr premium premiums cheapest"),
     (DEAL, "code codes deal deals discount discounts sale sales coupon coupons promo promos bargain bargains offer offers cheaper voucher vouchers cashback bundle"),
     (STOCK, "dropping drops launching launches releasing releases restocks back made discontinued stock restock restocked restocking available availability instock preorder preorders backorder release released launch drop ship ships shipping deliver delivery"),
-    (SALES, "pass passes ticket tickets present presents gift gifts coverage firm company companies agency provider lease cover lender broker sim contract deposit machine fryer kettle toaster fridge dishwasher washer dryer oven microwave blender bookcase bookshelf wardrobe dresser rug lamp curtains duvet pillow sheets bench armchair stool shelf sofa frame build tent jumper hoodie shirt dress coat trainers runners bulb cushion parts kit manager rings ring jewellery furniture tv headset speaker speakers charger case cover bag backpack suitcase stroller pram crib cot sim energy supplier electricity gas isa savings pension tariff contract sub tier edition range collection colourway plan plans subscription membership model models brand brands product products size sizes color colour colors colours version package bundle license licence mortgage loan loans insurance policy card provider providers bank banks laptop laptops phone phones car cars table tables chair chairs sofa couch bed mattress desk shoes boots sneakers jacket headphones earbuds tv monitor keyboard mouse gpu cpu pc computer tablet camera bike ebike hotel hotels flight flights vpn software app tool tools service services gear setup set vacuum printer router console watch lens tires tyres ram ssd carrier isp broadband account"),
+    (SALES, "pass passes ticket tickets present presents gift gifts coverage firm company companies agency provider lease cover lender broker sim contract deposit machine fryer kettle toaster fridge dishwasher washer dryer oven microwave blender bookcase bookshelf wardrobe dresser rug lamp curtains duvet pillow sheets bench armchair stool shelf sofa frame build tent jumper hoodie shirt dress coat trainers runners bulb cushion parts kit manager rings ring jewellery furniture tv headset speaker speakers charger case cover bag backpack suitcase stroller pram crib cot sim energy supplier electricity gas isa savings pension tariff contract sub tier edition range collection colourway plan plans subscription membership installer installation plumber electrician builder contractor accountant lawyer solicitor dentist vet tutor cleaner landscaper roofer mechanic garage photographer caterer florist venue gym course lessons model models brand brands product products size sizes color colour colors colours version package bundle license licence mortgage loan loans insurance policy card provider providers bank banks laptop laptops phone phones car cars table tables chair chairs sofa couch bed mattress desk shoes boots sneakers jacket headphones earbuds tv monitor keyboard mouse gpu cpu pc computer tablet camera bike ebike hotel hotels flight flights vpn software app tool tools service services gear setup set vacuum printer router console watch lens tires tyres ram ssd carrier isp broadband account"),
     (SUPPORT, "inspection feature features bug bugs number manual instructions email address statement refund refunds replacement update fix answer reply response support tracking repair warranty exchange return returns cancel cancellation compensation receipt invoice password login reimbursement status resolution solution callback agent human technician chargeback"),
     (COMPLAIN, "wrong incorrect outage broke broken crashed crash crashes crashing buggy worst terrible awful horrible scam scammed disappointed disappointing useless garbage trash unacceptable ridiculous pathetic rude defective faulty damaged fraud overcharged delayed missing lost stuck frozen error issue issues problem problems annoyed angry furious sucks ripoff disgusting hate hated waiting waited ignored nightmare joke shame smh wtf"),
     (PROMO, "giveaway giveaways retweet rt follow winner sweepstakes raffle bio click hurry limited exclusive dm shipping"),
@@ -75,7 +83,7 @@ const WORDS: &[(u128, &str)] = &[
     (HEDGE, "maybe perhaps probably someday possibly hypothetically eventually"),
     (BEST, "goto fave favorite favourite most lowest highest best better good decent reliable top solid great nice quality cheapest cheap affordable ideal fastest"),
     (NEWISH, "paid new used secondhand refurbished refurb another spare cheap budget decent affordable"),
-    (NONCOM, "nap naps motivation happiness patience sanity luck kidney soul dignity willpower hours tutorial tutorials guide guides walkthrough docs documentation podcast podcasts park parking walk beach beaches spot spots sunset view views season island park visit visiting sightsee free safe safety dangerous directions weather legal hike hiking museum museums sightseeing walk walking tourist crowded"),
+    (NONCOM, "photo photos picture pictures pic pics screenshot screenshots video videos youtube channel channels subreddit server banner meme memes temple temples nap naps motivation happiness patience sanity luck kidney soul dignity willpower hours tutorial tutorials guide guides walkthrough docs documentation podcast podcasts park parking walk beach beaches spot spots sunset view views season island park visit visiting sightsee free safe safety dangerous directions weather legal hike hiking museum museums sightseeing walk walking tourist crowded"),
     (GREET, "kindly hey hi hello yo so ok okay guys folks all everyone quick question q please pls um hmm well also and but ps btw lol oh anyway ayo sup gm hiya bruh bro dude ngl morning team friends fam honestly just real"),
     (MY, "my our mine"),
     (MONEY, "money bucks dollars usd eur euros pounds gbp grand budget"),
@@ -117,6 +125,7 @@ const SLANG: &[(&str, &[&str])] = &[
     ("tryna", &["trying", "to"]),
     // A marketplace tag: the author is in the market, not just wishing.
     ("wtb", &["in", "the", "market", "for"]),
+    ("iso", &["in", "the", "market", "for"]),
     ("lf", &["looking", "for"]),
     ("wts", &["want", "to", "sell"]),
     ("lmk", &["let", "me", "know"]),

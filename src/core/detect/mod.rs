@@ -19,13 +19,22 @@
 //! - `score` adds question form, negation, hedges and message-wide context
 //!   (complaints, promotions, contests, past purchases, several brands).
 //!
-//! The score is `sigmoid(BIAS + sum of cue weights)`, so the cues are the
+//! - `learned` re-weighs that evidence with a logistic model trained on
+//!   labelled messages (`shopkeep train`): the rule score, the cues, and the
+//!   message's words, word pairs and word classes.
+//!
+//! The score is `sigmoid(prior + sum of cue weights)`, so the cues are the
 //! whole explanation: staff can read why a message was or was not answered.
+//! With the learned layer on, rule cues carry their re-weighed value and the
+//! words that counted most appear as `lex.*` cues.
+
+use std::sync::Arc;
 
 use serde::{Deserialize, Serialize};
 
 mod analyze;
 mod frames;
+pub mod learned;
 mod lexicon;
 mod object;
 mod score;
@@ -38,6 +47,7 @@ mod tests_general;
 #[cfg(test)]
 mod tests_hostile;
 
+pub use learned::{Learned, ModelError};
 pub use score::BIAS;
 
 use super::normalize::tokenize;
@@ -81,6 +91,8 @@ pub struct Verdict {
     pub class: Class,
     /// Confidence that the message is a solicitation, in [0, 1].
     pub score: f32,
+    /// Log-odds before any cue: `score = sigmoid(prior + sum of cue weights)`.
+    pub prior: f32,
     pub cues: Vec<Cue>,
     /// Score fell in the review band (below `reply_at`, at or above `review_at`).
     pub review: bool,
@@ -101,17 +113,38 @@ pub struct DetectorSettings {
     pub brand_names: Vec<String>,
     /// Competitors' names and handles.
     pub competitors: Vec<String>,
+    /// Which learned weights re-weigh the rules.
+    pub learned: LearnedLayer,
+}
+
+/// The learned layer's weights: the shipped ones, a brand's own (trained
+/// with `shopkeep train`), or none (rules alone).
+#[derive(Debug, Clone, PartialEq, Default)]
+pub enum LearnedLayer {
+    #[default]
+    Embedded,
+    Off,
+    Trained(Arc<Learned>),
 }
 
 impl Default for DetectorSettings {
     fn default() -> Self {
         DetectorSettings {
-            reply_at: 0.6,
+            reply_at: 0.8,
             review_at: None,
             brand_names: Vec::new(),
             competitors: Vec::new(),
+            learned: LearnedLayer::Embedded,
         }
     }
+}
+
+/// What training needs from one message: the rules' log-odds and the names
+/// of the features present.
+#[derive(Debug, Clone, PartialEq)]
+pub struct TrainingRow {
+    pub rule_logit: f32,
+    pub features: Vec<String>,
 }
 
 /// A compiled detector. Build once, call `detect` for every message.
@@ -119,12 +152,36 @@ impl Default for DetectorSettings {
 pub struct Detector {
     settings: DetectorSettings,
     model: analyze::Model,
+    learned: Option<Arc<Learned>>,
 }
 
 impl Detector {
     pub fn new(settings: DetectorSettings) -> Self {
         let model = analyze::Model::new(&settings.brand_names, &settings.competitors);
-        Detector { settings, model }
+        let learned = match &settings.learned {
+            LearnedLayer::Embedded => Some(Learned::embedded()),
+            LearnedLayer::Off => None,
+            LearnedLayer::Trained(m) => Some(m.clone()),
+        };
+        Detector {
+            settings,
+            model,
+            learned,
+        }
+    }
+
+    /// The rules' view of a message, for training the learned layer.
+    pub fn training_row(&self, text: &str) -> TrainingRow {
+        let tokens = tokenize(text);
+        let analysis = self.model.analyze(&tokens);
+        let outcome = score::score(&analysis);
+        let ids: Vec<&str> = outcome.cues.iter().map(|c| c.id.as_str()).collect();
+        let mut features = Vec::new();
+        learned::features(&analysis, &ids, |f| features.push(f.name()));
+        TrainingRow {
+            rule_logit: BIAS + outcome.cues.iter().map(|c| c.weight).sum::<f32>(),
+            features,
+        }
     }
 
     pub fn settings(&self) -> &DetectorSettings {
@@ -136,20 +193,24 @@ impl Detector {
         let tokens = tokenize(text);
         let analysis = self.model.analyze(&tokens);
         let outcome = score::score(&analysis);
+        let (score, prior, cues) = match &self.learned {
+            Some(m) => learned::combine(m, &analysis, outcome.cues),
+            None => (outcome.score, BIAS, outcome.cues),
+        };
         let s = &self.settings;
-        let class = if outcome.score >= s.reply_at {
+        let class = if score >= s.reply_at {
             Class::Solicitation
         } else if outcome.intent {
             Class::Intent
         } else {
             Class::Not
         };
-        let review =
-            class != Class::Solicitation && s.review_at.is_some_and(|r| outcome.score >= r);
+        let review = class != Class::Solicitation && s.review_at.is_some_and(|r| score >= r);
         Verdict {
             class,
-            score: outcome.score,
-            cues: outcome.cues,
+            score,
+            prior,
+            cues,
             review,
             mentions_brand: analysis.mentions_brand,
             competitors: analysis.competitors,

@@ -130,8 +130,22 @@ fn free_at(a: &Analysis, from: usize, to: usize) -> Option<usize> {
             .iter()
             .any(|t| t.cls & NEG != 0)
     };
+    // "gluten free", "cruelty free", "interest free": a compound adjective
+    // after a plain noun, not "at no cost".
+    let compound = |i: usize| i > from && a.toks[i - 1].cls == 0 && a.toks[i - 1].w.len() > 2;
+    // "the bundle with the free case": a term of an offer.
+    let offer = |i: usize| {
+        a.toks[i.saturating_sub(4).max(from)..i]
+            .iter()
+            .any(|t| t.cls & DEAL != 0)
+    };
     (from..to).find(|&i| match a.toks[i].w {
-        "free" => !a.toks.get(i + 1).is_some_and(|n| terms.contains(&n.w)) && !refused(i),
+        "free" => {
+            !a.toks.get(i + 1).is_some_and(|n| terms.contains(&n.w))
+                && !refused(i)
+                && !compound(i)
+                && !offer(i)
+        }
         "open" => a.toks.get(i + 1).is_some_and(|n| n.w == "source"),
         _ => false,
     })

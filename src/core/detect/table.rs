@@ -122,6 +122,8 @@ pub static FRAMES: &[Frame] = &[
     askq("ask.recommend", 3.6, &[C(MODAL), G(2, NEG), C(RECV)]),
     askq("ask.recommend", 3.6, &[C(WHICH), G(4, NEG), C(RECV)]),
     verb("ask.recommend", 3.2, Obj::Check, &[C(RECV), W("me")]),
+    // "I should be grateful if someone could recommend…": a polite ask.
+    need("ask.recommend", 3.2, false, &[W("if"), C(ANYONE | YOU), C(MODAL), G(1, NEG), C(RECV)]),
     verb("ask.recommend", 3.2, Obj::Check, &[A(&["advice", "guide"]), W("me")]),
     first(need("ask.recommend", 3.0, false, &[C(RECV)])),
     need("ask.recommend", 3.0, false, &[A(&["drop", "share", "post", "list"]), A(&["your", "ur"])]),
@@ -129,7 +131,7 @@ pub static FRAMES: &[Frame] = &[
     need("ask.recommendations", 3.2, false, &[C(ANY), G(2, NEG), C(RECN)]),
     need("ask.recommendations", 3.0, false, &[C(NEED), G(3, NEG), C(RECN)]),
     need("ask.recommendations", 3.0, false, &[A(&["love", "appreciate"]), G(2, NEG), C(RECN)]),
-    need("ask.recommendations", 3.0, false, &[C(RECN), A(&["welcome", "appreciated", "please"])]),
+    need("ask.recommendations", 3.0, false, &[C(RECN), A(&["welcome", "appreciated", "please", "pls"])]),
     need("ask.recommendations", 3.0, false, &[C(RECN), C(AUX), A(&["welcome", "appreciated"])]),
     need("ask.recommendations", 3.0, false, &[W("open"), C(TO), C(RECN | DEAL)]),
     need("ask.recommendations", 2.6, false, &[W("all"), W("ears")]),
@@ -161,6 +163,11 @@ pub static FRAMES: &[Frame] = &[
     ask("ask.which_to_choose", 3.4, &[W("help"), W("me"), G(1, 0), C(CHOOSE | ACQ)]),
     askq("ask.which_product", 2.8, &[C(WHICH), G(3, NEG | MY), C(SALES)]),
     askq("ask.which_product", 2.6, &[C(ANY), G(1, NEG | MY), C(SALES)]),
+    // "…under £100. which one?": a choice among things described nearby.
+    needing(askq("ask.which_product", 2.6, &[C(WHICH), A(&["one", "ones"])])),
+    // "sunscreen that doesn't leave a white cast?", "a dishwasher that's
+    // actually quiet, under 45dB?": a thing described by what it must do.
+    first(needing(askq("ask.noun_phrase", 2.6, &[N(FUNCTION | NEG | COMPLAIN | ACQ_PAST | BEST | SUPPORT | HOWTO | RECN), G(3, FUNCTION | COMPLAIN | ACQ_PAST), A(&["that", "thats", "which", "who"]), G(1, 0), A(&["doesnt", "dont", "wont", "isnt", "actually", "works", "fits", "can", "has", "is", "will", "does", "lasts"])]))),
     askq("ask.should_i_buy", 3.0, &[C(MODAL), C(SELF), G(2, NEG | MY), C(ACQ | SWITCH)]),
     askq("ask.should_i_buy", 3.0, &[C(MODAL), C(SELF), G(1, NEG | MY), A(&["go", "pick", "choose", "opt"]), A(&["for", "with"])]),
     askq("ask.best", 2.8, &[C(WHICH), G(3, NEG | MY), C(BEST)]),
@@ -182,6 +189,8 @@ pub static FRAMES: &[Frame] = &[
     // Price, deals, stock and pre-sales logistics.
     ask("ask.price", 3.2, &[W("how"), W("much"), C(AUX | FOR | TO | MODAL)]),
     askq("ask.price", 3.0, &[C(WHICH), G(3, MY), C(PRICE)]),
+    // "what would you charge to service…", "how much do you charge for…"
+    askq("ask.price", 3.0, &[C(WHICH | HOW), G(1, 0), C(MODAL | AUX), C(YOU), W("charge")]),
     askq("ask.price", 3.0, &[A(&["run", "cost", "set"]), W("me")]),
     verb("ask.price", 3.2, Obj::Check, &[A(&["tell", "share", "send", "give"]), G(2, NEG | MY), C(PRICE)]),
     first(askq("ask.price", 2.8, &[C(PRICE)])),
@@ -193,9 +202,15 @@ pub static FRAMES: &[Frame] = &[
     askq("ask.deal", 2.8, &[C(PRES_AUX), G(7, MY | NEG), C(DEAL | PRICE)]),
     askq("ask.deal", 2.8, &[W("got"), G(2, NEG | MY), C(DEAL)]),
     askq("ask.deal", 2.8, &[C(ANYONE), G(4, NEG | MY), C(DEAL)]),
+    askq("ask.deal", 2.6, &[C(ANYONE), W("know"), W("if"), G(6, NEG | MY), C(DEAL)]),
     askq("ask.stock", 3.0, &[W("in"), W("stock")]),
     askq("ask.stock", 3.0, &[W("back"), W("in")]),
     askq("ask.stock", 3.0, &[C(WHEN), G(5, MY | NEG), C(STOCK)]),
+    // "when's the winter sale?", "is it going to be in the spring sale?"
+    askq("ask.deal", 2.8, &[C(WHEN), G(5, MY | NEG), C(DEAL)]),
+    askq("ask.deal", 2.8, &[W("going"), W("to"), W("be"), G(4, MY | NEG), C(DEAL)]),
+    // "does ikea still sell the poäng", "do they still make the blue one?"
+    askq("ask.stock", 3.0, &[C(AUX), G(4, MY | NEG | SELF), W("still"), A(&["sell", "stock", "carry", "make", "do", "offer", "have"])]),
     askq("ask.stock", 2.8, &[C(AUX), G(8, MY | NEG), C(AVAIL)]),
     askq("ask.stock", 3.0, &[C(AUX | MODAL), C(YOU), G(1, NEG), C(STOCK | SELL)]),
     askq("ask.stock", 2.8, &[C(ANY), W("chance"), G(6, MY | NEG), C(STOCK | DEAL | PRICE)]),
@@ -210,6 +225,12 @@ pub static FRAMES: &[Frame] = &[
     askq("ask.how_to_buy", 3.0, &[C(HOW), G(3, MY | NEG), C(ACQ)]),
     askq("ask.how_to_buy", 3.0, &[C(HOW), G(3, MY | NEG), A(&["sign", "open", "join"]), A(&["up", "account"])]),
     needing(askq("ask.worth_it", 2.8, &[C(WORTH)])),
+    // "worth upgrading from the 12 or wait": asked without a question mark.
+    first(ask("ask.worth_it", 3.0, &[C(WORTH), C(ACQ_ING | SWITCH)])),
+    // "Jordan 4s under retail anywhere??"
+    needing(askq("ask.where_to_buy", 2.6, &[W("anywhere"), End])),
+    // "is there a pizza place that delivers to…": a seller described.
+    needing(askq("ask.where_to_buy", 2.8, &[A(&["there", "theres"]), G(3, NEG | MY), A(&["place", "places", "shop", "company", "firm", "restaurant", "takeaway", "service"]), A(&["that", "who", "which"])])),
     verb("ask.before_buying", 3.6, Obj::Own, &[W("before"), C(SELF), G(1, NEG), C(ACQ | SWITCH)]),
     verb("ask.before_buying", 3.6, Obj::Own, &[W("before"), C(ACQ_ING)]),
     Frame { obj: Obj::Own, ..askq("ask.before_buying", 3.0, &[W("if"), C(SELF), G(1, NEG), C(ACQ)]) },
@@ -286,7 +307,7 @@ pub static FRAMES: &[Frame] = &[
     ctx("neg.free", -2.0, &[W("not"), W("paying")]),
     ctx("neg.free", -2.0, &[C(NEG), W("want"), W("to"), W("pay"), W("for")]),
     ctx("neg.advice", -2.5, &[W("before"), C(YOU), C(ACQ)]),
-    ctx("neg.advice", -1.5, &[W("check"), W("out")]),
+    first(ctx("neg.advice", -1.5, &[W("check"), W("out")])),
     stmt("neg.promotion", -3.5, &[A(&["use", "promo", "discount"]), W("code")]),
     stmt("neg.promotion", -3.5, &[C(PCT), W("off")]),
     ctx("neg.promotion", -3.5, &[W("link"), W("in"), W("bio")]),
@@ -295,12 +316,22 @@ pub static FRAMES: &[Frame] = &[
     stmt("neg.promotion", -3.0, &[W("for"), W("sale")]),
     stmt("neg.promotion", -3.5, &[C(SELF), G(1, 0), A(&["selling", "sell", "offer", "ship"])]),
     ctx("neg.promotion", -3.0, &[W("selling"), C(MY)]),
+    // "what's a fair price to sell my 3080": the author is the seller.
+    ctx("neg.seller", -3.0, &[A(&["sell", "flog", "offload"]), C(MY)]),
+    // "the best thing you've ever bought": chat about the past.
+    ctx("neg.chat", -2.5, &[A(&["youve", "ive", "weve", "theyve"]), W("ever"), C(ACQ_PAST)]),
     // The author sells; "anyone got one they wanna sell" is a buyer.
     ctx("neg.promotion", -3.0, &[C(SELF), G(2, 0), W("want"), W("to"), W("sell")]),
     ctx("neg.promotion", -3.0, &[W("want"), W("to"), W("sell"), C(MY | THIS | ARTICLE)]),
     ctx("neg.promotion", -3.0, &[A(&["trying", "hoping", "looking"]), W("to"), W("sell")]),
     ctx("neg.advice", -2.5, &[A(&["keeps", "kept", "always", "was", "were"]), W("asking")]),
     ctx("neg.advice", -2.5, &[W("told"), A(&["him", "her", "them", "my"])]),
+    // "just get whatever is cheapest": advice in the imperative.
+    stmt("neg.advice", -2.5, &[W("just"), C(ACQ), A(&["whatever", "the", "one", "a", "it"])]),
+    // "anyone remember what phones cost in 2005?": nostalgia, not a want.
+    ctx("neg.chat", -2.5, &[C(ANYONE | YOU), W("remember")]),
+    // "any ideas what broke?", "any suggestions why it keeps…": a diagnosis.
+    ctx("neg.support_request", -2.0, &[C(ANY), C(RECN), C(WHICH | WHY), N(TO | SALES | BEST)]),
     ctx("neg.free", -2.5, &[A(&["borrow", "lend"])]),
     // "would anyone buy a used kayak for 200?", "what would you pay for…":
     // the author is the seller.

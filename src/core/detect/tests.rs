@@ -1,8 +1,20 @@
 //! Behaviour tests for the detector, table-driven, named as sentences. The
 //! messages here are written for the tests (not copied from the dev set).
+//! Class tests exercise the rules alone at their own threshold (0.6); the
+//! last tests cover the learned layer on top at the shipped threshold.
 
 use super::*;
 
+/// The rules alone, at the threshold they are calibrated for.
+fn rules() -> Detector {
+    Detector::new(DetectorSettings {
+        reply_at: 0.6,
+        learned: LearnedLayer::Off,
+        ..Default::default()
+    })
+}
+
+/// The detector as shipped: rules plus the embedded learned layer.
 fn detector() -> Detector {
     Detector::new(DetectorSettings::default())
 }
@@ -17,7 +29,7 @@ fn explain(v: &Verdict) -> String {
 }
 
 fn assert_class(cases: &[&str], want: Class) {
-    let d = detector();
+    let d = rules();
     let wrong: Vec<String> = cases
         .iter()
         .map(|t| (t, d.detect(t)))
@@ -247,19 +259,46 @@ fn a_brand_name_inside_another_word_is_not_a_mention() {
 }
 
 #[test]
-fn the_score_is_the_sigmoid_of_bias_plus_cue_weights() {
-    let d = detector();
-    for text in [
-        "where can I buy a good oak table?",
-        "I bought it and it broke",
-        "hello",
-        "",
-    ] {
-        let v = d.detect(text);
-        let logit = BIAS + v.cues.iter().map(|c| c.weight).sum::<f32>();
-        let expect = 1.0 / (1.0 + (-logit).exp());
-        assert!((v.score - expect).abs() < 1e-5, "{text:?}: {}", explain(&v));
+fn the_score_is_the_sigmoid_of_prior_plus_cue_weights() {
+    let rules = Detector::new(DetectorSettings {
+        learned: LearnedLayer::Off,
+        ..Default::default()
+    });
+    for d in [detector(), rules] {
+        for text in [
+            "where can I buy a good oak table?",
+            "I bought it and it broke",
+            "hello",
+            "",
+            "need a sofa that fits a 2m wall, under 900, any recs? also wondering about delivery to leeds",
+        ] {
+            let v = d.detect(text);
+            let logit = v.prior + v.cues.iter().map(|c| c.weight).sum::<f32>();
+            let expect = 1.0 / (1.0 + (-logit).exp());
+            assert!((v.score - expect).abs() < 1e-4, "{text:?}: {}", explain(&v));
+        }
     }
+    let v = Detector::new(DetectorSettings {
+        learned: LearnedLayer::Off,
+        ..Default::default()
+    })
+    .detect("hello");
+    assert_eq!(v.prior, BIAS);
+}
+
+#[test]
+fn the_learned_layer_names_the_words_that_counted() {
+    let v = detector().detect("torn between the oak and the walnut table, which would you pick?");
+    assert!(
+        v.cues.iter().any(|c| c.id.starts_with("lex.")),
+        "{}",
+        explain(&v)
+    );
+    assert!(
+        v.cues.iter().any(|c| c.id.starts_with("ask.")),
+        "the rule cues stay in the explanation: {}",
+        explain(&v)
+    );
 }
 
 #[test]
@@ -322,5 +361,32 @@ fn cue_ids_are_stable_readable_names() {
             "sign of {:?}",
             f.id
         );
+    }
+}
+
+#[test]
+fn the_shipped_detector_answers_clear_asks_and_ignores_look_alikes() {
+    let d = detector();
+    let asks = [
+        "where can i get a decent standing desk in manchester?",
+        "can anyone recommend a good pram for city streets?",
+        "@HarbourBank thinking of switching banks, why should I choose you?",
+        "is the walnut dining table back in stock?",
+        "looking for a cheap broadband deal, any suggestions?",
+    ];
+    let not = [
+        "I bought this table last week and one leg is already wobbly",
+        "never buying from you again, three weeks and no refund",
+        "do you have an update on my refund? order 4471",
+        "50% off all sofas this weekend only, DM us!",
+        "not looking to buy anything, just here for the memes",
+    ];
+    for t in asks {
+        let v = d.detect(t);
+        assert_eq!(v.class, Class::Solicitation, "{t:?}: {}", explain(&v));
+    }
+    for t in not {
+        let v = d.detect(t);
+        assert_ne!(v.class, Class::Solicitation, "{t:?}: {}", explain(&v));
     }
 }
