@@ -189,3 +189,53 @@ fn the_shipped_config_is_valid() {
     )));
     assert!(c.is_ok(), "{}", c.unwrap_err());
 }
+
+#[test]
+fn the_detector_model_is_embedded_by_default_and_rules_turns_it_off() {
+    use crate::core::detect::LearnedLayer;
+    let (_dir, file) = folder();
+    let c = load_str(&file, GOOD).unwrap();
+    assert_eq!(c.learned, LearnedLayer::Embedded);
+    let src = format!("{GOOD}\n[detector]\nmodel = \"rules\"\n");
+    assert_eq!(load_str(&file, &src).unwrap().learned, LearnedLayer::Off);
+}
+
+#[test]
+fn a_trained_weights_file_is_loaded_relative_to_the_config() {
+    let (dir, file) = folder();
+    std::fs::write(
+        dir.path().join("ours.weights"),
+        "intercept -1\nrules 1.2\nw:sofa 0.5\n",
+    )
+    .unwrap();
+    let src = format!("{GOOD}\n[detector]\nmodel = \"ours.weights\"\n");
+    let c = load_str(&file, &src).unwrap();
+    match &c.learned {
+        crate::core::detect::LearnedLayer::Trained(m) => {
+            assert_eq!((m.intercept, m.rules, m.len()), (-1.0, 1.2, 1))
+        }
+        other => panic!("expected a trained layer, got {other:?}"),
+    }
+}
+
+#[test]
+fn a_missing_or_broken_weights_file_is_named_with_its_line() {
+    let (dir, file) = folder();
+    let src = format!("{GOOD}\n[detector]\nmodel = \"nowhere.weights\"\n");
+    let e = only_error(&file, &src);
+    assert_eq!(e.key.as_deref(), Some("detector.model"));
+    assert!(e.message.contains("nowhere.weights"), "{e}");
+
+    std::fs::write(
+        dir.path().join("broken.weights"),
+        "intercept -1\nrules 1\nw:sofa lots\n",
+    )
+    .unwrap();
+    let src = format!("{GOOD}\n[detector]\nmodel = \"broken.weights\"\n");
+    let e = only_error(&file, &src);
+    assert_eq!(e.key.as_deref(), Some("detector.model"));
+    assert!(
+        e.message.contains("broken.weights") && e.message.contains("line 3"),
+        "{e}"
+    );
+}

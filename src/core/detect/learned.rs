@@ -13,7 +13,7 @@ use std::fmt;
 use std::sync::{Arc, OnceLock};
 
 use super::analyze::{Analysis, Tok};
-use super::lexicon::{bits, CLASS_NAMES, MENTION, NUM, QEND, QUOTED, URL};
+use super::lexicon::{bits, CLASS_NAMES, MENTION, NUM, OWNABLE, QEND, QUOTED, SALES, STORE, URL};
 use super::score::BIAS;
 use super::Cue;
 
@@ -110,10 +110,103 @@ fn hash_name(name: &str) -> Option<u64> {
     (!parts[0].is_empty()).then(|| hash(kind, parts))
 }
 
-/// The word a token contributes, or `None` for punctuation. Handles, links
-/// and numbers are folded to one symbol each so the model learns the shape
-/// ("@ convince me"), never a particular account or price.
+/// Common words that carry how something is said, kept as themselves even
+/// though the lexicon gives them no class.
+fn kept(w: &str) -> bool {
+    matches!(
+        w,
+        "on" | "of"
+            | "in"
+            | "at"
+            | "with"
+            | "from"
+            | "by"
+            | "about"
+            | "after"
+            | "before"
+            | "between"
+            | "than"
+            | "as"
+            | "if"
+            | "so"
+            | "but"
+            | "or"
+            | "and"
+            | "there"
+            | "here"
+            | "they"
+            | "he"
+            | "she"
+            | "very"
+            | "really"
+            | "just"
+            | "also"
+            | "only"
+            | "even"
+            | "still"
+            | "too"
+            | "much"
+            | "many"
+            | "more"
+            | "less"
+            | "all"
+            | "every"
+            | "each"
+            | "other"
+            | "same"
+            | "such"
+            | "old"
+            | "bad"
+            | "big"
+            | "small"
+            | "know"
+            | "think"
+            | "wondering"
+            | "thanks"
+            | "help"
+            | "please"
+            | "pls"
+            | "tell"
+            | "me"
+            | "let"
+            | "go"
+            | "going"
+            | "been"
+            | "be"
+            | "being"
+            | "get"
+            | "got"
+            | "make"
+            | "made"
+            | "use"
+            | "used"
+            | "actually"
+            | "honestly"
+            | "seriously"
+            | "ever"
+            | "again"
+            | "now"
+            | "yet"
+            | "already"
+            | "first"
+            | "torn"
+            | "market"
+            | "trust"
+            | "rate"
+            | "worth"
+            | "fair"
+            | "legit"
+            | "thoughts"
+    )
+}
+
+/// The word a token contributes, or `None` for punctuation. The model
+/// should learn how people ask, not what this data set happened to talk
+/// about: handles, links and numbers fold to one symbol each, names of
+/// goods (lexicon nouns only) to `<item>`, and words neither the lexicon nor
+/// the list above knows to `<w>`.
 fn key<'a>(t: &Tok<'a>) -> Option<&'a str> {
+    const NOUNS: u128 = SALES | STORE | OWNABLE;
     if t.cls & MENTION != 0 {
         Some("@")
     } else if t.cls & URL != 0 {
@@ -122,10 +215,14 @@ fn key<'a>(t: &Tok<'a>) -> Option<&'a str> {
         Some("<num>")
     } else if t.cls & QEND != 0 {
         Some("?")
-    } else if t.w.chars().any(char::is_alphanumeric) {
+    } else if !t.w.chars().any(char::is_alphanumeric) {
+        None
+    } else if t.cls & NOUNS != 0 && t.cls & !NOUNS == 0 {
+        Some("<item>")
+    } else if t.cls != 0 || kept(t.w) {
         Some(t.w)
     } else {
-        None
+        Some("<w>")
     }
 }
 
