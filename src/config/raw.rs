@@ -109,7 +109,7 @@ impl Default for RawDetector {
 }
 
 fn default_reply_at() -> f64 {
-    0.8
+    0.7
 }
 
 #[derive(Debug, Clone, Deserialize)]

@@ -296,8 +296,21 @@ fn place(fi: u16, sent: &[Tok], i: usize, s: &Sentence, si: usize) -> Option<Fou
     if frame.id == "ask.need_item" && s.question {
         return None;
     }
+    // "asking for my GPU budget", "groups warned that": a bare noun phrase
+    // does not start with a verb form.
+    if frame.id == "ask.noun_phrase" && (sent[i].w.ends_with("ing") || sent[i].w.ends_with("ed")) {
+        return None;
+    }
+    // "how do I get my certificate", "how do I move my games": a how-to.
+    if frame.id == "ask.should_i_buy" && i > 0 && sent[i - 1].cls & HOW != 0 {
+        return None;
+    }
     let end = match_at(frame.pat, sent, i)?;
     if phrasal_get(sent, end - 1) {
+        return None;
+    }
+    // "should I switch back": returning to what one had.
+    if sent[end - 1].cls & SWITCH != 0 && sent.get(end).is_some_and(|t| t.w == "back") {
         return None;
     }
     let negated = frame.negatable
@@ -320,6 +333,10 @@ fn place(fi: u16, sent: &[Tok], i: usize, s: &Sentence, si: usize) -> Option<Fou
 /// determiner is a noun, not a verb ("where is the shop" asks for directions).
 fn nouns_after_determiners(toks: &mut [Tok]) {
     for i in 1..toks.len() {
+        // "brand new": an adjective, not a brand.
+        if toks[i].w == "new" && toks[i - 1].w == "brand" {
+            toks[i - 1].cls &= !SALES;
+        }
         let det = |j: usize| toks[j].cls & (ARTICLE | MY) != 0;
         // "the club shop": one modifier may sit between.
         let modified = i >= 2 && det(i - 2) && toks[i - 1].cls & !(SALES | NONCOM) == 0;

@@ -130,7 +130,7 @@ pub enum LearnedLayer {
 impl Default for DetectorSettings {
     fn default() -> Self {
         DetectorSettings {
-            reply_at: 0.8,
+            reply_at: 0.7,
             review_at: None,
             brand_names: Vec::new(),
             competitors: Vec::new(),

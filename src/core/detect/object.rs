@@ -123,7 +123,27 @@ fn free_at(a: &Analysis, from: usize, to: usize) -> Option<usize> {
         "quote",
         "upgrade",
         "gift",
+        "installation",
+        "install",
+        "fitting",
+        "setup",
+        "postage",
+        "sample",
+        "samples",
+        "swatch",
+        "swatches",
     ];
+    // "is the Pro plan worth it over the free one?": free weighed against
+    // paid is an upgrade question.
+    let paid_side = (from..to).any(|i| {
+        matches!(
+            a.toks[i].w,
+            "paid" | "premium" | "pro" | "upgrade" | "upgrading" | "worth"
+        )
+    });
+    if paid_side {
+        return None;
+    }
     // "dont want free ones": a refusal of free things.
     let refused = |i: usize| {
         a.toks[i.saturating_sub(2).max(from)..i]

@@ -121,6 +121,8 @@ pub static FRAMES: &[Frame] = &[
     // Recommendations and experience.
     askq("ask.recommend", 3.6, &[C(MODAL), G(2, NEG), C(RECV)]),
     askq("ask.recommend", 3.6, &[C(WHICH), G(4, NEG), C(RECV)]),
+    // "Anyone recommend a pram that…": the modal dropped.
+    need("ask.recommend", 3.4, false, &[C(ANYONE), G(1, NEG), C(RECV)]),
     verb("ask.recommend", 3.2, Obj::Check, &[C(RECV), W("me")]),
     // "I should be grateful if someone could recommend…": a polite ask.
     need("ask.recommend", 3.2, false, &[W("if"), C(ANYONE | YOU), C(MODAL), G(1, NEG), C(RECV)]),
@@ -141,6 +143,25 @@ pub static FRAMES: &[Frame] = &[
     // headed by the ask, with or without a question mark.
     first(need("ask.recommendations", 2.6, true, &[N(FUNCTION | RECN | NEG), G(2, FUNCTION), C(RECN)])),
     first(need("ask.recommendations", 2.6, false, &[C(RECN), C(FOR)])),
+    // "gift ideas for a 12yo who…": a noun phrase headed by the ask.
+    first(need("ask.recommendations", 2.6, false, &[N(FUNCTION | RECN | NEG), G(1, FUNCTION), C(RECN), C(FOR)])),
+    // "tent, 2 person, under 2kg, under £200", "projector for garden movie
+    // nights, bright at dusk": a bare thing with its requirements. Alone it
+    // stays below the line; a budget or a requirement pushes it over.
+    first(needing(ask("ask.noun_phrase", 2.4, &[N(FUNCTION | NEG | COMPLAIN | ACQ_PAST | BEST | SUPPORT | HOWTO | RECN | GREET | PROMO), G(1, FUNCTION | COMPLAIN | ACQ_PAST | PROMO), A(&["for", "that", "thats", "with", "under"])]))),
+    // "need something for my mum's 70th"
+    verb("ask.need_item", 2.8, Obj::Check, &[C(NEED), A(&["something", "anything"]), A(&["for", "nice", "good", "decent", "cheap", "special", "that"])]),
+    // "after a plasterer for two rooms in Hove": British for "looking for".
+    first(verb("ask.looking_for", 2.6, Obj::Need, &[W("after"), A(&["a", "an", "some", "any"])])),
+    // "quotes wanted:", "road bike wanted"
+    own("ask.in_the_market", 3.0, &[C(PRICE | RECN | SALES), W("wanted")]),
+    // "anyone free to quote for…"
+    own("ask.quote", 3.0, &[C(ANYONE | YOU), G(3, NEG), W("to"), A(&["quote", "price"])]),
+    // "cheapest place to print 200 flyers", "best site for glasses"
+    ask("ask.where_to_buy", 3.0, &[C(BEST), A(&["place", "places", "site", "sites", "website", "websites"]), W("to"), C(ACQ)]),
+    needing(ask("ask.where_to_buy", 2.8, &[C(BEST), A(&["site", "sites", "website", "websites"]), A(&["to", "for"])])),
+    // "finally shipping to Australia??"
+    askq("ask.stock", 2.8, &[A(&["shipping", "ship", "deliver", "delivering"]), W("to"), N(MY)]),
     // "gym membership near canary wharf …?", "piano lessons for an adult
     // beginner in york?": a bare noun phrase with its requirements, asked.
     first(needing(askq("ask.noun_phrase", 2.6, &[N(FUNCTION | NEG | COMPLAIN | ACQ_PAST | BEST | SUPPORT | HOWTO), G(2, FUNCTION | COMPLAIN | ACQ_PAST), A(&["for", "near", "in", "under", "with", "around"])]))),
@@ -158,7 +179,7 @@ pub static FRAMES: &[Frame] = &[
     // Choosing between products or providers.
     ask("ask.which_to_choose", 3.6, &[C(WHICH | WHO), G(4, NEG | MY), C(MODAL), C(SELF | YOU), G(2, NEG), C(CHOOSE_V)]),
     ask("ask.which_to_choose", 3.4, &[C(WHICH), G(4, NEG | MY), C(TO), C(CHOOSE_V)]),
-    askq("ask.which_to_choose", 3.0, &[C(WHICH | WHO), G(3, NEG | MY), C(AUX), G(4, NEG), A(&["use", "using", "recommend", "trust", "get", "prefer", "wear", "wearing", "drive", "driving", "ride", "riding", "fly", "flying", "bank", "banking", "insure", "shop"])]),
+    askq("ask.which_to_choose", 3.0, &[C(WHICH | WHO), G(3, NEG | MY), C(AUX), G(4, NEG), A(&["use", "using", "recommend", "trust", "get", "prefer", "wear", "wearing", "drive", "driving", "ride", "riding", "fly", "flying", "bank", "banking", "insure", "shop", "feeding", "buying", "getting", "running"])]),
     askq("ask.which_to_choose", 3.0, &[C(MODAL), C(YOU | ANYONE), G(1, NEG), A(&["go", "pick", "choose", "opt", "get", "buy"])]),
     ask("ask.which_to_choose", 3.4, &[W("help"), W("me"), G(1, 0), C(CHOOSE | ACQ)]),
     askq("ask.which_product", 2.8, &[C(WHICH), G(3, NEG | MY), C(SALES)]),
@@ -196,8 +217,10 @@ pub static FRAMES: &[Frame] = &[
     first(askq("ask.price", 2.8, &[C(PRICE)])),
     verb("ask.quote", 3.6, Obj::Own, &[W("quote"), W("me")]),
     verb("ask.quote", 3.2, Obj::Own, &[A(&["send", "give", "dm", "email", "get", "show"]), W("me"), G(3, NEG), C(PRICE | DEAL)]),
+    // "I would be grateful if you could provide pricing for…"
+    verb("ask.quote", 3.2, Obj::Own, &[C(YOU), C(MODAL), G(1, NEG), A(&["provide", "send", "give", "share", "email", "quote"]), G(3, NEG), C(PRICE | DEAL)]),
     verb("ask.quote", 3.6, Obj::Own, &[A(&["like", "want", "need", "love"]), G(2, 0), A(&["quote", "quotes", "quotation", "proposal", "pricing", "estimate"])]),
-    verb("ask.deal", 3.0, Obj::Check, &[C(ANY), G(2, NEG | MY), C(DEAL | STOCK)]),
+    verb("ask.deal", 3.0, Obj::Check, &[A(&["any", "anything"]), G(2, NEG | MY), C(DEAL | STOCK)]),
     ask("ask.deal", 3.0, &[C(BEST), C(DEAL | PRICE), A(&["for", "on", "in"])]),
     askq("ask.deal", 2.8, &[C(PRES_AUX), G(7, MY | NEG), C(DEAL | PRICE)]),
     askq("ask.deal", 2.8, &[W("got"), G(2, NEG | MY), C(DEAL)]),
@@ -215,6 +238,10 @@ pub static FRAMES: &[Frame] = &[
     askq("ask.stock", 3.0, &[C(AUX | MODAL), C(YOU), G(1, NEG), C(STOCK | SELL)]),
     askq("ask.stock", 2.8, &[C(ANY), W("chance"), G(6, MY | NEG), C(STOCK | DEAL | PRICE)]),
     askq("ask.stock", 2.8, &[C(AUX), W("there"), W("be"), W("more")]),
+    // "who's taking commissions?", "are you accepting new clients?"
+    askq("ask.stock", 2.8, &[C(WHO | ANYONE | YOU | AUX), G(2, NEG), A(&["taking", "accepting"]), G(1, 0), A(&["commissions", "orders", "bookings", "clients", "customers", "students", "patients", "preorders"])]),
+    // "do any of the local farms do veg boxes?"
+    needing(askq("ask.do_you_have", 2.4, &[C(AUX), W("any"), G(4, NEG | MY), A(&["do", "sell", "offer", "stock", "make", "have", "carry", "deliver"])])),
     askq("ask.which_product", 2.8, &[A(&["is", "are"]), W("there"), G(2, MY | NEG), C(SALES)]),
     askq("ask.product_detail", 2.8, &[C(AUX), G(6, MY | NEG), W("come"), A(&["with", "in", "assembled", "flat", "built", "pre", "fully"])]),
     // "do the chelsea boots run narrow?", "does it come up big?": fit and sizing.
@@ -222,21 +249,27 @@ pub static FRAMES: &[Frame] = &[
     askq("ask.delivery", 3.0, &[C(MODAL), C(SELF), A(&["collect", "pickup", "reserve"])]),
     askq("ask.payment", 3.0, &[C(MODAL), C(SELF), W("pay"), A(&["with", "by", "in", "using", "via", "through", "monthly", "yearly", "annually", "upfront", "later", "cash", "instalments", "installments"])]),
     needing(askq("ask.do_you_have", 2.2, &[C(AUX | MODAL | YOU), G(1, NEG), C(YOU | ANYONE), G(1, NEG), A(&["have", "carry", "offer", "make", "do", "got", "sell", "stock"])])),
-    askq("ask.how_to_buy", 3.0, &[C(HOW), G(3, MY | NEG), C(ACQ)]),
+    askq("ask.how_to_buy", 3.0, &[C(HOW), G(3, MY | NEG), A(&["buy", "get", "purchase", "order", "book", "subscribe", "preorder", "rent", "lease", "hire", "finance", "afford"])]),
     askq("ask.how_to_buy", 3.0, &[C(HOW), G(3, MY | NEG), A(&["sign", "open", "join"]), A(&["up", "account"])]),
     needing(askq("ask.worth_it", 2.8, &[C(WORTH)])),
     // "worth upgrading from the 12 or wait": asked without a question mark.
     first(ask("ask.worth_it", 3.0, &[C(WORTH), C(ACQ_ING | SWITCH)])),
+    first(ask("ask.worth_it", 3.0, &[C(WORTH), A(&["paying", "spending", "the"]), G(1, 0), A(&["for", "extra", "money", "price", "cost", "hype", "upgrade"])])),
+    needing(ask("ask.worth_it", 2.8, &[C(WORTH), W("the"), A(&["money", "price", "cost", "hype", "extra"])])),
     // "Jordan 4s under retail anywhere??"
     needing(askq("ask.where_to_buy", 2.6, &[W("anywhere"), End])),
     // "is there a pizza place that delivers to…": a seller described.
     needing(askq("ask.where_to_buy", 2.8, &[A(&["there", "theres"]), G(3, NEG | MY), A(&["place", "places", "shop", "company", "firm", "restaurant", "takeaway", "service"]), A(&["that", "who", "which"])])),
     verb("ask.before_buying", 3.6, Obj::Own, &[W("before"), C(SELF), G(1, NEG), C(ACQ | SWITCH)]),
-    verb("ask.before_buying", 3.6, Obj::Own, &[W("before"), C(ACQ_ING)]),
+    Frame { q: true, ..verb("ask.before_buying", 3.6, Obj::Own, &[W("before"), C(ACQ_ING)]) },
     Frame { obj: Obj::Own, ..askq("ask.before_buying", 3.0, &[W("if"), C(SELF), G(1, NEG), C(ACQ)]) },
     // Buying wants.
     verb("ask.want_to_buy", 2.8, Obj::Check, &[C(NEED | LOOK), C(TO), C(ACQ)]),
     verb("ask.want_to_buy", 2.8, Obj::Check, &[C(NEED | LOOK), C(TO), A(&["open", "join"])]),
+    // "trying to find a dog food for…"
+    verb("ask.want_to_buy", 2.8, Obj::Check, &[A(&["trying", "hoping", "struggling"]), C(TO), C(ACQ)]),
+    // "Wanted: second-hand road bike, 54cm": a marketplace heading.
+    first(own("ask.in_the_market", 3.2, &[W("wanted"), N(TO | SELF | MY | THIS | YOU)])),
     verb("ask.who_sells", 3.2, Obj::Check, &[W("if"), C(ANYONE), G(2, NEG), C(SELL)]),
     verb("ask.in_the_market", 3.6, Obj::Own, &[W("in"), W("the"), W("market"), W("for")]),
     verb("ask.looking_for", 3.0, Obj::Need, &[C(LOOK), C(FOR)]),
@@ -296,6 +329,15 @@ pub static FRAMES: &[Frame] = &[
     ctx("neg.advice", -2.5, &[C(ANYONE), A(&["asking", "wondering"])]),
     ctx("neg.advice", -2.0, &[W("whatever"), C(YOU), C(CHOOSE_V)]),
     ctx("neg.chat", -1.5, &[C(ANYONE), A(&["else", "elses"])]),
+    // "which one of you left the fridge open": a question to people.
+    ctx("neg.chat", -3.0, &[C(WHICH), W("one"), W("of"), A(&["you", "us", "yall", "them"])]),
+    // "my accountant charged me 400": a bill, not an offer.
+    ctx("neg.billing", -2.0, &[W("charged"), A(&["me", "us", "him", "her", "them"])]),
+    // "recommend this lot 100%": praise.
+    stmt("neg.advice", -3.0, &[W("recommend"), A(&["this", "these", "them", "it", "him", "her", "highly"])]),
+    ctx("neg.rhetorical", -2.5, &[A(&["hypothetical", "hypothetically"])]),
+    // "I don't need recommendations, I just…"
+    ctx("neg.not_looking", -3.0, &[C(SELF), C(NEG), C(NEED), G(1, 0), C(RECN)]),
     ctx("neg.owned_item", -2.5, &[C(SELF), O(AUX), A(&["have", "own", "got", "bought", "had", "tried"]), W("both")]),
     ctx("neg.chat", -2.0, &[C(WHICH), G(2, 0), C(AUX), C(YOU | ANYONE), A(&["have", "got", "own"])]),
     ctx("neg.price_complaint", -2.0, &[C(PRICE), G(3, 0), A(&["wrong", "went", "gone", "increased", "doubled", "higher", "hike", "hiked"])]),
