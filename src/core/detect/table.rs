@@ -360,6 +360,18 @@ pub static FRAMES: &[Frame] = &[
     ctx("neg.promotion", -3.0, &[W("selling"), C(MY)]),
     // "what's a fair price to sell my 3080": the author is the seller.
     ctx("neg.seller", -3.0, &[A(&["sell", "flog", "offload"]), C(MY)]),
+    // "best price for my old PS4", "how much should I ask for it", "worth
+    // selling my cards", "thinking of selling", "asking price": the seller.
+    ctx("neg.seller", -3.0, &[C(PRICE | BEST), G(2, 0), W("for"), C(MY), G(1, 0), A(&["old", "used", "spare", "current"])]),
+    ctx("neg.seller", -3.0, &[C(MODAL), C(SELF), A(&["ask", "charge", "list"]), A(&["for", "it", "them"])]),
+    ctx("neg.seller", -3.0, &[A(&["worth", "thinking", "considering", "about"]), G(1, 0), W("selling")]),
+    ctx("neg.seller", -3.0, &[W("asking"), W("price")]),
+    ctx("neg.seller", -3.0, &[W("list"), C(MY)]),
+    // "for my dissertation", "pub quiz question": research, not a want.
+    ctx("neg.research", -3.0, &[A(&["dissertation", "thesis", "blog", "quiz", "coursework", "assignment", "homework"])]),
+    ctx("neg.rhetorical", -2.5, &[A(&["kidding", "jk", "sarcasm"])]),
+    // "what's a fair price to sell a 2 year old ipad"
+    ctx("neg.seller", -3.0, &[C(PRICE | WORTH), G(2, 0), W("to"), A(&["sell", "list", "flog", "ask"])]),
     // "the best thing you've ever bought": chat about the past.
     ctx("neg.chat", -2.5, &[A(&["youve", "ive", "weve", "theyve"]), W("ever"), C(ACQ_PAST)]),
     // The author sells; "anyone got one they wanna sell" is a buyer.
@@ -397,6 +409,8 @@ pub static FRAMES: &[Frame] = &[
     ctx("neg.rhetorical", -1.5, &[W("asking"), W("for"), W("a"), W("friend")]),
     ctx("neg.not_looking", -3.5, &[W("just"), A(&["browsing", "looking", "window"])]),
     ctx("neg.not_looking", -3.5, &[W("not"), A(&["buying", "shopping", "switching", "planning"])]),
+    ctx("neg.not_looking", -3.5, &[W("not"), A(&["looking", "planning", "wanting"]), W("to"), A(&["buy", "switch", "go", "move", "sell", "purchase", "upgrade", "order"])]),
+    ctx("neg.not_looking", -3.5, &[W("not"), W("looking"), W("for"), A(&["anything", "recommendations", "suggestions", "recs"])]),
     ctx("neg.not_looking", -3.5, &[W("not"), W("interested"), End]),
     ctx("neg.not_looking", -3.5, &[W("not"), W("interested"), W("in"), C(ACQ_ING | ANY)]),
     ctx("neg.not_looking", -2.5, &[W("no"), A(&["thanks", "thx", "thank"])]),
