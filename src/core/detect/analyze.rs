@@ -298,7 +298,24 @@ fn place(fi: u16, sent: &[Tok], i: usize, s: &Sentence, si: usize) -> Option<Fou
     }
     // "asking for my GPU budget", "groups warned that": a bare noun phrase
     // does not start with a verb form.
-    if frame.id == "ask.noun_phrase" && (sent[i].w.ends_with("ing") || sent[i].w.ends_with("ed")) {
+    let verb_form = sent[i].w.ends_with("ing") || sent[i].w.ends_with("ed");
+    let then_link = sent.get(i + 1).is_some_and(|t| {
+        matches!(
+            t.w,
+            "for"
+                | "that"
+                | "thats"
+                | "with"
+                | "under"
+                | "near"
+                | "in"
+                | "around"
+                | "which"
+                | "who"
+        )
+    });
+    // ("climbing shoes for wide feet" is a noun phrase.)
+    if frame.id == "ask.noun_phrase" && verb_form && then_link {
         return None;
     }
     // "how do I get my certificate", "how do I move my games": a how-to.

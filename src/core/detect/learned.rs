@@ -112,91 +112,20 @@ fn hash_name(name: &str) -> Option<u64> {
 
 /// Common words that carry how something is said, kept as themselves even
 /// though the lexicon gives them no class.
+#[rustfmt::skip]
 fn kept(w: &str) -> bool {
     matches!(
         w,
-        "on" | "of"
-            | "in"
-            | "at"
-            | "with"
-            | "from"
-            | "by"
-            | "about"
-            | "after"
-            | "before"
-            | "between"
-            | "than"
-            | "as"
-            | "if"
-            | "so"
-            | "but"
-            | "or"
-            | "and"
-            | "there"
-            | "here"
-            | "they"
-            | "he"
-            | "she"
-            | "very"
-            | "really"
-            | "just"
-            | "also"
-            | "only"
-            | "even"
-            | "still"
-            | "too"
-            | "much"
-            | "many"
-            | "more"
-            | "less"
-            | "all"
-            | "every"
-            | "each"
-            | "other"
-            | "same"
-            | "such"
-            | "old"
-            | "bad"
-            | "big"
-            | "small"
-            | "know"
-            | "think"
-            | "wondering"
-            | "thanks"
-            | "help"
-            | "please"
-            | "pls"
-            | "tell"
-            | "me"
-            | "let"
-            | "go"
-            | "going"
-            | "been"
-            | "be"
-            | "being"
-            | "get"
-            | "got"
-            | "make"
-            | "made"
-            | "use"
-            | "used"
-            | "actually"
-            | "honestly"
-            | "seriously"
-            | "ever"
-            | "again"
-            | "now"
-            | "yet"
-            | "already"
-            | "first"
-            | "torn"
-            | "market"
-            | "trust"
-            | "rate"
-            | "worth"
-            | "fair"
-            | "legit"
-            | "thoughts"
+        "on" | "of" | "in" | "at" | "with" | "from" | "by" | "about" | "after" | "before" |
+        "between" | "than" | "as" | "if" | "so" | "but" | "or" | "and" | "there" | "here" |
+        "they" | "he" | "she" | "very" | "really" | "just" | "also" | "only" | "even" |
+        "still" | "too" | "much" | "many" | "more" | "less" | "all" | "every" | "each" |
+        "other" | "same" | "such" | "old" | "bad" | "big" | "small" | "know" | "think" |
+        "wondering" | "thanks" | "help" | "please" | "pls" | "tell" | "me" | "let" | "go" |
+        "going" | "been" | "be" | "being" | "get" | "got" | "make" | "made" | "use" |
+        "used" | "actually" | "honestly" | "seriously" | "ever" | "again" | "now" | "yet" |
+        "already" | "first" | "torn" | "market" | "trust" | "rate" | "worth" | "fair" |
+        "legit" | "thoughts"
     )
 }
 
@@ -228,8 +157,17 @@ fn key<'a>(t: &Tok<'a>) -> Option<&'a str> {
 
 /// Every feature of a message, each reported once (a small bit set drops
 /// repeats; on very long messages it may drop a rare feature too, the same
-/// way in training and at run time).
-pub fn features<'a>(a: &Analysis<'a>, cues: &[&'a str], mut f: impl FnMut(Feature<'a>)) {
+/// way in training and at run time). Words inside the strongest ask are
+/// left to the rules (their cue already speaks for them): the words learn
+/// what surrounds an ask, which is where a complaint or a how-to shows.
+pub fn features<'a>(
+    a: &Analysis<'a>,
+    cues: &[&'a str],
+    ask: Option<(usize, usize)>,
+    mut f: impl FnMut(Feature<'a>),
+) {
+    let (ask_from, ask_to) = ask.unwrap_or((0, 0));
+    let in_ask = |i: usize| i >= ask_from && i < ask_to;
     let mut seen = [0u64; 128];
     let mut emit = |kind: FeatureKind, parts: [&'a str; 2], start: usize, end: usize| {
         let h = hash(kind, parts);
@@ -258,8 +196,12 @@ pub fn features<'a>(a: &Analysis<'a>, cues: &[&'a str], mut f: impl FnMut(Featur
                 continue;
             }
             let Some(k) = key(t) else { continue };
-            emit(FeatureKind::Word, [k, ""], i, i + 1);
-            emit(FeatureKind::Pair, [prev.0, k], prev.1, i + 1);
+            if !in_ask(i) {
+                emit(FeatureKind::Word, [k, ""], i, i + 1);
+                if !in_ask(prev.1) || prev.0 == "<s>" {
+                    emit(FeatureKind::Pair, [prev.0, k], prev.1, i + 1);
+                }
+            }
             prev = (k, i);
             for b in bits(t.cls & !(QUOTED | QEND)) {
                 emit(FeatureKind::Class, [CLASS_NAMES[b], ""], i, i + 1);
@@ -270,7 +212,12 @@ pub fn features<'a>(a: &Analysis<'a>, cues: &[&'a str], mut f: impl FnMut(Featur
 
 /// Re-weigh the rules' cues with the learned model. Returns the score, the
 /// prior and the cues, whose weights sum with the prior to the logit.
-pub fn combine(m: &Learned, a: &Analysis, mut cues: Vec<Cue>) -> (f32, f32, Vec<Cue>) {
+pub fn combine(
+    m: &Learned,
+    a: &Analysis,
+    mut cues: Vec<Cue>,
+    ask: Option<(usize, usize)>,
+) -> (f32, f32, Vec<Cue>) {
     let prior = m.intercept + m.rules * BIAS;
     for c in &mut cues {
         c.weight *= m.rules;
@@ -278,7 +225,7 @@ pub fn combine(m: &Learned, a: &Analysis, mut cues: Vec<Cue>) -> (f32, f32, Vec<
     let ids: Vec<String> = cues.iter().map(|c| c.id.clone()).collect();
     let ids: Vec<&str> = ids.iter().map(String::as_str).collect();
     let mut lex: Vec<(f32, Feature)> = Vec::new();
-    features(a, &ids, |f| {
+    features(a, &ids, ask, |f| {
         let w = m.weight(f.hash);
         if w == 0.0 {
             return;

@@ -130,7 +130,7 @@ pub enum LearnedLayer {
 impl Default for DetectorSettings {
     fn default() -> Self {
         DetectorSettings {
-            reply_at: 0.7,
+            reply_at: 0.75,
             review_at: None,
             brand_names: Vec::new(),
             competitors: Vec::new(),
@@ -177,7 +177,9 @@ impl Detector {
         let outcome = score::score(&analysis);
         let ids: Vec<&str> = outcome.cues.iter().map(|c| c.id.as_str()).collect();
         let mut features = Vec::new();
-        learned::features(&analysis, &ids, |f| features.push(f.name()));
+        learned::features(&analysis, &ids, outcome.ask_span, |f| {
+            features.push(f.name())
+        });
         TrainingRow {
             rule_logit: BIAS + outcome.cues.iter().map(|c| c.weight).sum::<f32>(),
             features,
@@ -194,7 +196,7 @@ impl Detector {
         let analysis = self.model.analyze(&tokens);
         let outcome = score::score(&analysis);
         let (score, prior, cues) = match &self.learned {
-            Some(m) => learned::combine(m, &analysis, outcome.cues),
+            Some(m) => learned::combine(m, &analysis, outcome.cues, outcome.ask_span),
             None => (outcome.score, BIAS, outcome.cues),
         };
         let s = &self.settings;

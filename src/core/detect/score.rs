@@ -57,6 +57,8 @@ pub struct Outcome {
     pub cues: Vec<Cue>,
     /// A plan to buy was stated and nothing argues against it.
     pub intent: bool,
+    /// Token range of the strongest ask, when there is one.
+    pub ask_span: Option<(usize, usize)>,
 }
 
 pub fn score(a: &Analysis) -> Outcome {
@@ -69,9 +71,13 @@ pub fn score(a: &Analysis) -> Outcome {
         .max_by(|x, y| total(&x.1).total_cmp(&total(&y.1)));
     let ask_sentence = best.as_ref().map(|b| b.0);
     let ask_span = best.as_ref().map_or((0, 0), |b| (b.1[0].start, b.1[0].end));
+    let second = best
+        .as_ref()
+        .and_then(|(_, b)| second_ask(a, b[0].id, ask_span));
     if let Some((_, b)) = best {
         pres.extend(b);
     }
+    pres.extend(second);
     if let Some(q) = ask_sentence.and_then(|s| question_nearby(a, s)) {
         pres.push(q);
     }
@@ -105,6 +111,7 @@ pub fn score(a: &Analysis) -> Outcome {
         score,
         cues,
         intent: plan.is_some() && negative > -1.0,
+        ask_span: ask_sentence.map(|_| ask_span),
     }
 }
 
@@ -155,6 +162,22 @@ fn weigh_ask(a: &Analysis, f: &Found) -> Vec<Pre> {
         out.push(Pre::at("neg.past_time", -2.0, p));
     }
     out
+}
+
+/// "looking for a cheap broadband deal, any suggestions?": a second,
+/// different ask elsewhere in the message, about something for sale and not
+/// negated, makes the request plainer.
+fn second_ask(a: &Analysis, best: &str, span: (usize, usize)) -> Option<Pre> {
+    a.found
+        .iter()
+        .filter(|f| f.frame().role == Role::Ask && f.frame().id != best && !f.negated)
+        .filter(|f| (f.hit.end as usize) <= span.0 || (f.hit.start as usize) >= span.1)
+        .find(|f| object(a, f).weight >= 0.0)
+        .map(|f| Pre {
+            id: "ctx.second_ask",
+            weight: 0.8,
+            ..Pre::of(f)
+        })
 }
 
 /// Message-wide evidence; returns the sum of the negative part.
