@@ -165,6 +165,8 @@ const SLANG: &[(&str, &[&str])] = &[
     ("whr", &["where"]),
     ("reco", &["recommendation"]),
     ("wich", &["which"]),
+    ("whered", &["where", "did"]),
+    ("whatd", &["what", "did"]),
     ("faves", &["favourites"]),
     ("recos", &["recommendations"]),
 ];

@@ -192,7 +192,7 @@ pub static FRAMES: &[Frame] = &[
     askq("ask.should_i_buy", 3.0, &[C(MODAL), C(SELF), G(2, NEG | MY), C(ACQ | SWITCH)]),
     askq("ask.should_i_buy", 3.0, &[C(MODAL), C(SELF), G(1, NEG | MY), A(&["go", "pick", "choose", "opt"]), A(&["for", "with"])]),
     askq("ask.best", 2.8, &[C(WHICH), G(3, NEG | MY), C(BEST)]),
-    askq("ask.best", 2.6, &[C(BEST), G(3, NEG | MY), A(&["for", "under", "to"])]),
+    askq("ask.best", 2.6, &[C(BEST), G(3, NEG | MY), A(&["for", "under", "to", "around", "near", "in"])]),
     needing(askq("ask.best", 2.8, &[C(ANY), C(BEST)])),
     first(needing(askq("ask.best", 2.8, &[C(BEST), G(4, NEG | MY), End]))),
     askq("ask.best", 2.8, &[C(ANYONE), W("know"), G(3, NEG | MY | WHY | HOW), C(BEST | SALES)]),
