@@ -297,25 +297,9 @@ fn place(fi: u16, sent: &[Tok], i: usize, s: &Sentence, si: usize) -> Option<Fou
         return None;
     }
     // "asking for my GPU budget", "groups warned that": a bare noun phrase
-    // does not start with a verb form.
-    let verb_form = sent[i].w.ends_with("ing") || sent[i].w.ends_with("ed");
-    let then_link = sent.get(i + 1).is_some_and(|t| {
-        matches!(
-            t.w,
-            "for"
-                | "that"
-                | "thats"
-                | "with"
-                | "under"
-                | "near"
-                | "in"
-                | "around"
-                | "which"
-                | "who"
-        )
-    });
-    // ("climbing shoes for wide feet" is a noun phrase.)
-    if frame.id == "ask.noun_phrase" && verb_form && then_link {
+    // does not start with a verb form ("climbing shoes for…" does not count:
+    // a noun follows).
+    if frame.id == "ask.noun_phrase" && verb_then_link(sent, i) {
         return None;
     }
     // "how do I get my certificate", "how do I move my games": a how-to.
@@ -344,6 +328,27 @@ fn place(fi: u16, sent: &[Tok], i: usize, s: &Sentence, si: usize) -> Option<Fou
         sentence: si,
         negated,
     })
+}
+
+/// A verb form ("asking", "warned") directly followed by a linking word.
+fn verb_then_link(sent: &[Tok], i: usize) -> bool {
+    let w = sent[i].w;
+    (w.ends_with("ing") || w.ends_with("ed"))
+        && sent.get(i + 1).is_some_and(|t| {
+            matches!(
+                t.w,
+                "for"
+                    | "that"
+                    | "thats"
+                    | "with"
+                    | "under"
+                    | "near"
+                    | "in"
+                    | "around"
+                    | "which"
+                    | "who"
+            )
+        })
 }
 
 /// "the shop", "my order", "a book": a buying word right after a

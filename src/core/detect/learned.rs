@@ -76,21 +76,40 @@ impl Feature<'_> {
     }
 }
 
-/// FNV-1a over a feature's name, computed without building the string.
-fn hash(kind: FeatureKind, parts: [&str; 2]) -> u64 {
+/// FNV-1a over one part of a feature's name.
+fn fnv(s: &str) -> u64 {
     let mut h: u64 = 0xcbf2_9ce4_8422_2325;
-    let mut eat = |bytes: &[u8]| {
-        for &b in bytes {
-            h = (h ^ b as u64).wrapping_mul(0x0100_0000_01b3);
-        }
-    };
-    eat(kind.prefix().as_bytes());
-    eat(parts[0].as_bytes());
-    if !parts[1].is_empty() {
-        eat(b" ");
-        eat(parts[1].as_bytes());
+    for &b in s.as_bytes() {
+        h = (h ^ b as u64).wrapping_mul(0x0100_0000_01b3);
     }
     h
+}
+
+/// A feature's hash from its kind and the hashes of its parts (0 for an
+/// absent second part). Part hashes are computed once per token, so a
+/// message costs one pass over its bytes however many features it has.
+fn combine_hash(kind: FeatureKind, a: u64, b: u64) -> u64 {
+    const M: u64 = 0x9e37_79b9_7f4a_7c15;
+    let mut h = (kind as u64 + 1).wrapping_mul(0xff51_afd7_ed55_8ccd);
+    h = (h ^ a).wrapping_mul(M);
+    h ^= h >> 29;
+    h = (h ^ b).wrapping_mul(M);
+    h ^ (h >> 32)
+}
+
+fn hash(kind: FeatureKind, parts: [&str; 2]) -> u64 {
+    let b = if parts[1].is_empty() {
+        0
+    } else {
+        fnv(parts[1])
+    };
+    combine_hash(kind, fnv(parts[0]), b)
+}
+
+/// Part hashes of the class names, by bit.
+fn class_hashes() -> &'static [u64; 128] {
+    static HASHES: OnceLock<[u64; 128]> = OnceLock::new();
+    HASHES.get_or_init(|| std::array::from_fn(|b| fnv(CLASS_NAMES[b])))
 }
 
 /// Hash of a whole feature name as written in the weights file.
@@ -144,7 +163,9 @@ fn key<'a>(t: &Tok<'a>) -> Option<&'a str> {
         Some("<num>")
     } else if t.cls & QEND != 0 {
         Some("?")
-    } else if !t.w.chars().any(char::is_alphanumeric) {
+    } else if !t.w.bytes().any(|b| b.is_ascii_alphanumeric())
+        && !t.w.chars().any(char::is_alphanumeric)
+    {
         None
     } else if t.cls & NOUNS != 0 && t.cls & !NOUNS == 0 {
         Some("<item>")
@@ -155,10 +176,8 @@ fn key<'a>(t: &Tok<'a>) -> Option<&'a str> {
     }
 }
 
-/// Every feature of a message, each reported once (a small bit set drops
-/// repeats; on very long messages it may drop a rare feature too, the same
-/// way in training and at run time). Words inside the strongest ask are
-/// left to the rules (their cue already speaks for them): the words learn
+/// Every feature of a message, each reported once. Words inside the
+/// strongest ask are left to the rules (their cue already speaks for them): the words learn
 /// what surrounds an ask, which is where a complaint or a how-to shows.
 pub fn features<'a>(
     a: &Analysis<'a>,
@@ -168,14 +187,36 @@ pub fn features<'a>(
 ) {
     let (ask_from, ask_to) = ask.unwrap_or((0, 0));
     let in_ask = |i: usize| i >= ask_from && i < ask_to;
-    let mut seen = [0u64; 128];
-    let mut emit = |kind: FeatureKind, parts: [&'a str; 2], start: usize, end: usize| {
-        let h = hash(kind, parts);
-        let bit = (h >> 40) as usize % (seen.len() * 64);
-        if seen[bit / 64] & (1 << (bit % 64)) != 0 {
-            return;
+    let classes = class_hashes();
+    let start_hash = fnv("<s>");
+    // An exact set of the hashes already reported (open addressing, 0 is
+    // empty), at most half full: a token gives at most a word, a pair and
+    // one feature per class.
+    let most: usize = cues.len()
+        + a.toks
+            .iter()
+            .map(|t| 2 + t.cls.count_ones() as usize)
+            .sum::<usize>();
+    let cap = (most * 2).next_power_of_two().max(64);
+    // Typical messages fit on the stack; long ones get a heap table.
+    let mut small = [0u64; 512];
+    let mut large = Vec::new();
+    let seen: &mut [u64] = if cap <= small.len() {
+        &mut small[..cap]
+    } else {
+        large.resize(cap, 0);
+        &mut large
+    };
+    let mut emit = |kind: FeatureKind, parts: [&'a str; 2], h: u64, start: usize, end: usize| {
+        let h = h.max(1);
+        let mut slot = h as usize & (cap - 1);
+        while seen[slot] != 0 {
+            if seen[slot] == h {
+                return;
+            }
+            slot = (slot + 1) & (cap - 1);
         }
-        seen[bit / 64] |= 1 << (bit % 64);
+        seen[slot] = h;
         f(Feature {
             kind,
             parts,
@@ -185,10 +226,18 @@ pub fn features<'a>(
         });
     };
     for id in cues {
-        emit(FeatureKind::Cue, [id, ""], 0, 0);
+        emit(
+            FeatureKind::Cue,
+            [id, ""],
+            hash(FeatureKind::Cue, [id, ""]),
+            0,
+            0,
+        );
     }
+    // Classes already reported: each class once, at its first word.
+    let mut union: u128 = 0;
     for s in &a.sentences {
-        let mut prev: (&str, usize) = ("<s>", s.start);
+        let mut prev: (&str, u64, usize) = ("<s>", start_hash, s.start);
         let last = (s.end < a.toks.len() && a.toks[s.end].cls & QEND != 0).then_some(s.end);
         for i in (s.start..s.end).chain(last) {
             let t = &a.toks[i];
@@ -196,15 +245,22 @@ pub fn features<'a>(
                 continue;
             }
             let Some(k) = key(t) else { continue };
+            let hk = fnv(k);
             if !in_ask(i) {
-                emit(FeatureKind::Word, [k, ""], i, i + 1);
-                if !in_ask(prev.1) || prev.0 == "<s>" {
-                    emit(FeatureKind::Pair, [prev.0, k], prev.1, i + 1);
+                let h = combine_hash(FeatureKind::Word, hk, 0);
+                emit(FeatureKind::Word, [k, ""], h, i, i + 1);
+                if !in_ask(prev.2) || prev.0 == "<s>" {
+                    let h = combine_hash(FeatureKind::Pair, prev.1, hk);
+                    emit(FeatureKind::Pair, [prev.0, k], h, prev.2, i + 1);
                 }
             }
-            prev = (k, i);
-            for b in bits(t.cls & !(QUOTED | QEND)) {
-                emit(FeatureKind::Class, [CLASS_NAMES[b], ""], i, i + 1);
+            prev = (k, hk, i);
+            if t.cls & !union != 0 {
+                for b in bits(t.cls & !union & !(QUOTED | QEND)) {
+                    let h = combine_hash(FeatureKind::Class, classes[b], 0);
+                    emit(FeatureKind::Class, [CLASS_NAMES[b], ""], h, i, i + 1);
+                }
+                union |= t.cls;
             }
         }
     }
@@ -219,33 +275,45 @@ pub fn combine(
     ask: Option<(usize, usize)>,
 ) -> (f32, f32, Vec<Cue>) {
     let prior = m.intercept + m.rules * BIAS;
-    for c in &mut cues {
-        c.weight *= m.rules;
+    // Each distinct rule cue once: its re-weighed value plus what the model
+    // learned about that cue firing.
+    for j in 0..cues.len() {
+        cues[j].weight *= m.rules;
+        if cues[..j].iter().all(|c| c.id != cues[j].id) {
+            cues[j].weight += m.weight(hash(FeatureKind::Cue, [&cues[j].id, ""]));
+        }
     }
-    let ids: Vec<String> = cues.iter().map(|c| c.id.clone()).collect();
-    let ids: Vec<&str> = ids.iter().map(String::as_str).collect();
-    let mut lex: Vec<(f32, Feature)> = Vec::new();
-    features(a, &ids, ask, |f| {
+    // The strongest word features are named; the rest are summed.
+    let mut top: [Option<(f32, Feature)>; MAX_NAMED] = [None; MAX_NAMED];
+    let (mut total, mut n) = (0.0f32, 0usize);
+    features(a, &[], ask, |f| {
         let w = m.weight(f.hash);
         if w == 0.0 {
             return;
         }
-        match f.kind {
-            FeatureKind::Cue => {
-                if let Some(c) = cues.iter_mut().find(|c| c.id == f.parts[0]) {
-                    c.weight += w;
+        total += w;
+        n += 1;
+        let mut item = Some((w, f));
+        for slot in top.iter_mut() {
+            match (slot.as_ref(), item.as_ref()) {
+                (None, _) => {
+                    *slot = item.take();
+                    break;
                 }
+                (Some(cur), Some(new)) if new.0.abs() > cur.0.abs() => {
+                    std::mem::swap(slot, &mut item);
+                }
+                _ => {}
             }
-            _ => lex.push((w, f)),
         }
     });
-    lex.sort_by(|x, y| y.0.abs().total_cmp(&x.0.abs()));
-    let named = lex
+    let named: Vec<(f32, Feature)> = top
         .iter()
-        .take(MAX_NAMED)
+        .flatten()
         .take_while(|(w, _)| w.abs() >= NAMED)
-        .count();
-    for (w, f) in &lex[..named] {
+        .copied()
+        .collect();
+    for (w, f) in &named {
         let (id, matched) = match f.kind {
             FeatureKind::Word => ("lex.word", f.parts[0].to_string()),
             FeatureKind::Pair => ("lex.pair", format!("{} {}", f.parts[0], f.parts[1])),
@@ -260,11 +328,11 @@ pub fn combine(
             matched,
         });
     }
-    if lex.len() > named {
+    if n > named.len() {
         cues.push(Cue {
             id: "lex.other".to_string(),
-            weight: lex[named..].iter().map(|(w, _)| w).sum(),
-            matched: format!("{} more", lex.len() - named),
+            weight: total - named.iter().map(|(w, _)| w).sum::<f32>(),
+            matched: format!("{} more", n - named.len()),
         });
     }
     let logit = prior + cues.iter().map(|c| c.weight).sum::<f32>();
@@ -294,8 +362,9 @@ pub struct Learned {
     pub intercept: f32,
     /// Coefficient of the rule logit.
     pub rules: f32,
-    keys: Box<[u64]>,
-    weights: Box<[f32]>,
+    /// Open addressing by the hash's low bits; each slot keeps the high 32
+    /// bits as a fingerprint next to the weight (one cache line per probe).
+    slots: Box<[(u32, f32)]>,
     len: usize,
 }
 
@@ -309,8 +378,13 @@ impl fmt::Debug for Learned {
     }
 }
 
-/// Empty slot marker (a real hash of 0 is stored as 1).
-const EMPTY: u64 = 0;
+/// Empty slot marker (a fingerprint of 0 is stored as 1).
+const EMPTY: u32 = 0;
+
+/// The high half of a hash, never `EMPTY`.
+fn fingerprint(h: u64) -> u32 {
+    ((h >> 32) as u32).max(1)
+}
 
 impl Learned {
     /// The weights shipped with Shopkeep.
@@ -366,39 +440,37 @@ impl Learned {
         let intercept = intercept.ok_or_else(|| missing("intercept"))?;
         let rules = rules.ok_or_else(|| missing("rules"))?;
         let cap = (entries.len() * 2).next_power_of_two().max(16);
-        let mut keys = vec![EMPTY; cap].into_boxed_slice();
-        let mut weights = vec![0.0f32; cap].into_boxed_slice();
+        let mut slots = vec![(EMPTY, 0.0f32); cap].into_boxed_slice();
         let mut len = 0;
         for (h, w) in entries {
-            let h = h.max(1);
+            let fp = fingerprint(h);
             let mut i = h as usize & (cap - 1);
-            while keys[i] != EMPTY && keys[i] != h {
+            while slots[i].0 != EMPTY && slots[i].0 != fp {
                 i = (i + 1) & (cap - 1);
             }
-            if keys[i] == EMPTY {
+            if slots[i].0 == EMPTY {
                 len += 1;
             }
-            keys[i] = h;
-            weights[i] += w;
+            slots[i].0 = fp;
+            slots[i].1 += w;
         }
         Ok(Learned {
             intercept,
             rules,
-            keys,
-            weights,
+            slots,
             len,
         })
     }
 
     /// The weight of a feature, 0 when the model never learned it.
     pub fn weight(&self, h: u64) -> f32 {
-        let h = h.max(1);
-        let mask = self.keys.len() - 1;
+        let fp = fingerprint(h);
+        let mask = self.slots.len() - 1;
         let mut i = h as usize & mask;
         loop {
-            match self.keys[i] {
-                EMPTY => return 0.0,
-                k if k == h => return self.weights[i],
+            match self.slots[i] {
+                (EMPTY, _) => return 0.0,
+                (k, w) if k == fp => return w,
                 _ => i = (i + 1) & mask,
             }
         }

@@ -175,9 +175,14 @@ impl Detector {
         let tokens = tokenize(text);
         let analysis = self.model.analyze(&tokens);
         let outcome = score::score(&analysis);
-        let ids: Vec<&str> = outcome.cues.iter().map(|c| c.id.as_str()).collect();
-        let mut features = Vec::new();
-        learned::features(&analysis, &ids, outcome.ask_span, |f| {
+        let mut features: Vec<String> = Vec::new();
+        for c in &outcome.cues {
+            let name = format!("c:{}", c.id);
+            if !features.contains(&name) {
+                features.push(name);
+            }
+        }
+        learned::features(&analysis, &[], outcome.ask_span, |f| {
             features.push(f.name())
         });
         TrainingRow {
