@@ -363,7 +363,9 @@ pub static FRAMES: &[Frame] = &[
     // "best price for my old PS4", "how much should I ask for it", "worth
     // selling my cards", "thinking of selling", "asking price": the seller.
     ctx("neg.seller", -3.0, &[C(PRICE | BEST), G(2, 0), W("for"), C(MY), G(1, 0), A(&["old", "used", "spare", "current"])]),
-    ctx("neg.seller", -3.0, &[C(MODAL), C(SELF), A(&["ask", "charge", "list"]), A(&["for", "it", "them"])]),
+    // ("who do I ask for a quote?" and "can I ask for a discount?" are buyers.)
+    ctx("neg.seller", -3.0, &[W("much"), C(MODAL), C(SELF), A(&["ask", "charge", "list", "get"])]),
+    ctx("neg.seller", -3.0, &[C(WHICH), C(MODAL), C(SELF), A(&["ask", "charge"]), A(&["for", "it", "them"])]),
     ctx("neg.seller", -3.0, &[A(&["worth", "thinking", "considering", "about"]), G(1, 0), W("selling")]),
     ctx("neg.seller", -3.0, &[W("asking"), W("price")]),
     ctx("neg.seller", -3.0, &[W("list"), C(MY)]),

@@ -64,3 +64,18 @@ fn a_need_with_a_vague_future_is_a_plan_not_an_ask() {
     let (got, why) = class_of("need to buy a new kettle soon, ours is on its last legs");
     assert_ne!(got, Class::Solicitation, "{why}");
 }
+
+#[test]
+fn asking_whom_to_ask_for_a_quote_is_a_buyer_pricing_your_own_is_a_seller() {
+    assert_all(
+        &["who do I ask for a quote on a custom made desk?"],
+        Class::Solicitation,
+    );
+    assert_all(
+        &[
+            "how much should I ask for my old ps4 pro? want it gone",
+            "what's a fair price to sell my 3080 for these days?",
+        ],
+        Class::Not,
+    );
+}
