@@ -1,7 +1,9 @@
 //! The learned layer: a logistic model that re-weighs the rule-based
 //! evidence with what labelled messages taught it. Its inputs are the rule
-//! score, which cues fired, and the words, word pairs and word classes of
-//! the message; its weights are a plain text file (`name weight` per line)
+//! score, which cues fired, the message's word classes, and the words and
+//! word pairs around the strongest ask (folded so it learns how people ask,
+//! not what one data set talked about); its weights are a plain text file
+//! (`name weight` per line)
 //! written by `shopkeep train`, so a brand can teach Shopkeep its own
 //! community's language and staff can read what every word counts for.
 //!
