@@ -8,7 +8,7 @@
 
 use aho_corasick::{AhoCorasick, AhoCorasickBuilder, MatchKind};
 
-use super::frames::{match_at, Frame, Hit, Role, TokView, E, FRAMES};
+use super::frames::{match_at, Frame, Guard, Hit, Role, TokView, E, FRAMES};
 use super::lexicon::*;
 use super::sentences::{sentences, Sentence};
 use crate::core::normalize::{tokenize, Kind, Tokens};
@@ -291,19 +291,13 @@ fn place(fi: u16, sent: &[Tok], i: usize, s: &Sentence, si: usize) -> Option<Fou
     if frame.role == Role::Ask && sent[i].cls & QUOTED != 0 {
         return None;
     }
-    // "Need a loan fast??": a bare need put as a question is an advert's
-    // opening line; the ask is the statement "need a sofa that …".
-    if frame.id == "ask.need_item" && s.question {
-        return None;
-    }
-    // "asking for my GPU budget", "groups warned that": a bare noun phrase
-    // does not start with a verb form ("climbing shoes for…" does not count:
-    // a noun follows).
-    if frame.id == "ask.noun_phrase" && verb_then_link(sent, i) {
-        return None;
-    }
-    // "how do I get my certificate", "how do I move my games": a how-to.
-    if frame.id == "ask.should_i_buy" && i > 0 && sent[i - 1].cls & HOW != 0 {
+    let refused = match frame.guard {
+        Guard::None => false,
+        Guard::NotInQuestion => s.question,
+        Guard::NotAVerbForm => verb_then_link(sent, i),
+        Guard::NotAfterHow => i > 0 && sent[i - 1].cls & HOW != 0,
+    };
+    if refused {
         return None;
     }
     let end = match_at(frame.pat, sent, i)?;

@@ -63,6 +63,23 @@ pub struct Frame {
     pub negatable: bool,
     /// Must start the sentence (after greetings and mentions).
     pub start: bool,
+    /// A refusal beyond the pattern itself.
+    pub guard: Guard,
+}
+
+/// When a frame that matched still does not count.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Guard {
+    None,
+    /// Not in a question: "Need a loan fast??" is an advert's opening line;
+    /// the ask is the statement "need a sofa that …".
+    NotInQuestion,
+    /// Not when it opens with a verb form directly followed by a linking
+    /// word: "asking for my GPU budget", "groups warned that" ("climbing
+    /// shoes for…" counts: a noun follows).
+    NotAVerbForm,
+    /// Not right after "how": "how do I get my certificate" is a how-to.
+    NotAfterHow,
 }
 
 pub use super::table::FRAMES;

@@ -60,9 +60,8 @@ pub struct Feature<'a> {
     pub kind: FeatureKind,
     pub parts: [&'a str; 2],
     pub hash: u64,
-    /// Token range it covers (for the explanation).
+    /// First token it covers (for the explanation).
     pub start: usize,
-    pub end: usize,
 }
 
 impl Feature<'_> {
@@ -181,12 +180,7 @@ fn key<'a>(t: &Tok<'a>) -> Option<&'a str> {
 /// Every feature of a message, each reported once. Words inside the
 /// strongest ask are left to the rules (their cue already speaks for them): the words learn
 /// what surrounds an ask, which is where a complaint or a how-to shows.
-pub fn features<'a>(
-    a: &Analysis<'a>,
-    cues: &[&'a str],
-    ask: Option<(usize, usize)>,
-    mut f: impl FnMut(Feature<'a>),
-) {
+pub fn features<'a>(a: &Analysis<'a>, ask: Option<(usize, usize)>, mut f: impl FnMut(Feature<'a>)) {
     let (ask_from, ask_to) = ask.unwrap_or((0, 0));
     let in_ask = |i: usize| i >= ask_from && i < ask_to;
     let classes = class_hashes();
@@ -194,11 +188,11 @@ pub fn features<'a>(
     // An exact set of the hashes already reported (open addressing, 0 is
     // empty), at most half full: a token gives at most a word, a pair and
     // one feature per class.
-    let most: usize = cues.len()
-        + a.toks
-            .iter()
-            .map(|t| 2 + t.cls.count_ones() as usize)
-            .sum::<usize>();
+    let most: usize = a
+        .toks
+        .iter()
+        .map(|t| 2 + t.cls.count_ones() as usize)
+        .sum::<usize>();
     let cap = (most * 2).next_power_of_two().max(64);
     // Typical messages fit on the stack; long ones get a heap table.
     let mut small = [0u64; 512];
@@ -209,7 +203,7 @@ pub fn features<'a>(
         large.resize(cap, 0);
         &mut large
     };
-    let mut emit = |kind: FeatureKind, parts: [&'a str; 2], h: u64, start: usize, end: usize| {
+    let mut emit = |kind: FeatureKind, parts: [&'a str; 2], h: u64, start: usize| {
         let h = h.max(1);
         let mut slot = h as usize & (cap - 1);
         while seen[slot] != 0 {
@@ -224,18 +218,8 @@ pub fn features<'a>(
             parts,
             hash: h,
             start,
-            end,
         });
     };
-    for id in cues {
-        emit(
-            FeatureKind::Cue,
-            [id, ""],
-            hash(FeatureKind::Cue, [id, ""]),
-            0,
-            0,
-        );
-    }
     // Classes already reported: each class once, at its first word.
     let mut union: u128 = 0;
     for s in &a.sentences {
@@ -250,17 +234,17 @@ pub fn features<'a>(
             let hk = fnv(k);
             if !in_ask(i) {
                 let h = combine_hash(FeatureKind::Word, hk, 0);
-                emit(FeatureKind::Word, [k, ""], h, i, i + 1);
+                emit(FeatureKind::Word, [k, ""], h, i);
                 if !in_ask(prev.2) || prev.0 == "<s>" {
                     let h = combine_hash(FeatureKind::Pair, prev.1, hk);
-                    emit(FeatureKind::Pair, [prev.0, k], h, prev.2, i + 1);
+                    emit(FeatureKind::Pair, [prev.0, k], h, prev.2);
                 }
             }
             prev = (k, hk, i);
             if t.cls & !union != 0 {
                 for b in bits(t.cls & !union & !(QUOTED | QEND)) {
                     let h = combine_hash(FeatureKind::Class, classes[b], 0);
-                    emit(FeatureKind::Class, [CLASS_NAMES[b], ""], h, i, i + 1);
+                    emit(FeatureKind::Class, [CLASS_NAMES[b], ""], h, i);
                 }
                 union |= t.cls;
             }
@@ -288,7 +272,7 @@ pub fn combine(
     // The strongest word features are named; the rest are summed.
     let mut top: [Option<(f32, Feature)>; MAX_NAMED] = [None; MAX_NAMED];
     let (mut total, mut n) = (0.0f32, 0usize);
-    features(a, &[], ask, |f| {
+    features(a, ask, |f| {
         let w = m.weight(f.hash);
         if w == 0.0 {
             return;

@@ -182,9 +182,7 @@ impl Detector {
                 features.push(name);
             }
         }
-        learned::features(&analysis, &[], outcome.ask_span, |f| {
-            features.push(f.name())
-        });
+        learned::features(&analysis, outcome.ask_span, |f| features.push(f.name()));
         TrainingRow {
             rule_logit: BIAS + outcome.cues.iter().map(|c| c.weight).sum::<f32>(),
             features,

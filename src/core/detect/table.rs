@@ -5,7 +5,7 @@
 //!
 //! Owns the data only; the pattern language lives in `frames.rs`.
 
-use super::frames::{Frame, Obj, Role, E::*};
+use super::frames::{Frame, Guard, Obj, Role, E::*};
 use super::lexicon::*;
 
 const fn f(id: &'static str, weight: f32, role: Role, pat: &'static [super::frames::E]) -> Frame {
@@ -18,6 +18,7 @@ const fn f(id: &'static str, weight: f32, role: Role, pat: &'static [super::fram
         obj: Obj::Check,
         negatable: false,
         start: false,
+        guard: Guard::None,
     }
 }
 type P = &'static [super::frames::E];
@@ -79,6 +80,9 @@ const fn first(frame: Frame) -> Frame {
         start: true,
         ..frame
     }
+}
+const fn guarded(guard: Guard, frame: Frame) -> Frame {
+    Frame { guard, ..frame }
 }
 const fn needing(frame: Frame) -> Frame {
     Frame {
@@ -148,9 +152,9 @@ pub static FRAMES: &[Frame] = &[
     // "tent, 2 person, under 2kg, under £200", "projector for garden movie
     // nights, bright at dusk": a bare thing with its requirements. Alone it
     // stays below the line; a budget or a requirement pushes it over.
-    first(needing(ask("ask.noun_phrase", 2.4, &[N(FUNCTION | NEG | COMPLAIN | ACQ_PAST | BEST | SUPPORT | HOWTO | RECN | GREET | PROMO), G(1, FUNCTION | COMPLAIN | ACQ_PAST | PROMO), A(&["for", "that", "thats", "with", "under"])]))),
+    guarded(Guard::NotAVerbForm, first(needing(ask("ask.noun_phrase", 2.4, &[N(FUNCTION | NEG | COMPLAIN | ACQ_PAST | BEST | SUPPORT | HOWTO | RECN | GREET | PROMO), G(1, FUNCTION | COMPLAIN | ACQ_PAST | PROMO), A(&["for", "that", "thats", "with", "under"])])))),
     // "need something for my mum's 70th"
-    verb("ask.need_item", 2.8, Obj::Check, &[C(NEED), A(&["something", "anything"]), A(&["for", "nice", "good", "decent", "cheap", "special", "that"])]),
+    guarded(Guard::NotInQuestion, verb("ask.need_item", 2.8, Obj::Check, &[C(NEED), A(&["something", "anything"]), A(&["for", "nice", "good", "decent", "cheap", "special", "that"])])),
     // "after a plasterer for two rooms in Hove": British for "looking for".
     first(verb("ask.looking_for", 2.6, Obj::Need, &[W("after"), A(&["a", "an", "some", "any"])])),
     // "quotes wanted:", "road bike wanted"
@@ -164,13 +168,13 @@ pub static FRAMES: &[Frame] = &[
     askq("ask.stock", 2.8, &[A(&["shipping", "ship", "deliver", "delivering"]), W("to"), N(MY)]),
     // "gym membership near canary wharf …?", "piano lessons for an adult
     // beginner in york?": a bare noun phrase with its requirements, asked.
-    first(needing(askq("ask.noun_phrase", 2.6, &[N(FUNCTION | NEG | COMPLAIN | ACQ_PAST | BEST | SUPPORT | HOWTO), G(2, FUNCTION | COMPLAIN | ACQ_PAST), A(&["for", "near", "in", "under", "with", "around"])]))),
+    guarded(Guard::NotAVerbForm, first(needing(askq("ask.noun_phrase", 2.6, &[N(FUNCTION | NEG | COMPLAIN | ACQ_PAST | BEST | SUPPORT | HOWTO), G(2, FUNCTION | COMPLAIN | ACQ_PAST), A(&["for", "near", "in", "under", "with", "around"])])))),
     // "need a sofa that …", "need 4 winter tyres for …": a bare need for a
     // thing (not "need a new …", which is a plan); requirements push it over.
     // "digital piano under 500 with weighted keys": a price-bounded thing.
-    first(needing(ask("ask.noun_phrase", 2.6, &[N(FUNCTION | NEG | COMPLAIN | ACQ_PAST | BEST | SUPPORT | HOWTO), G(2, FUNCTION | COMPLAIN | ACQ_PAST), A(&["under", "below"]), O(CURRENCY), C(NUM)]))),
+    guarded(Guard::NotAVerbForm, first(needing(ask("ask.noun_phrase", 2.6, &[N(FUNCTION | NEG | COMPLAIN | ACQ_PAST | BEST | SUPPORT | HOWTO), G(2, FUNCTION | COMPLAIN | ACQ_PAST), A(&["under", "below"]), O(CURRENCY), C(NUM)])))),
     needing(askq("ask.anyone_know", 2.6, &[C(ANYONE), W("know"), C(ARTICLE), N(FUNCTION | NEG | BEST | SUPPORT)])),
-    verb("ask.need_item", 2.8, Obj::Check, &[C(NEED), C(ARTICLE | NUM), N(FUNCTION | NEWISH | NEG)]),
+    guarded(Guard::NotInQuestion, verb("ask.need_item", 2.8, Obj::Check, &[C(NEED), C(ARTICLE | NUM), N(FUNCTION | NEWISH | NEG)])),
     first(need("ask.anyone", 2.6, true, &[C(ANYONE), End])),
     need("ask.anyone", 2.6, true, &[C(COMMA), C(ANYONE), End]),
     need("ask.recommend", 3.0, false, &[A(&["point", "direct", "steer"]), W("me"), A(&["to", "towards", "toward", "at", "in"])]),
@@ -188,9 +192,9 @@ pub static FRAMES: &[Frame] = &[
     needing(askq("ask.which_product", 2.6, &[C(WHICH), A(&["one", "ones"])])),
     // "sunscreen that doesn't leave a white cast?", "a dishwasher that's
     // actually quiet, under 45dB?": a thing described by what it must do.
-    first(needing(askq("ask.noun_phrase", 2.6, &[N(FUNCTION | NEG | COMPLAIN | ACQ_PAST | BEST | SUPPORT | HOWTO | RECN), G(3, FUNCTION | COMPLAIN | ACQ_PAST), A(&["that", "thats", "which", "who"]), G(1, 0), A(&["doesnt", "dont", "wont", "isnt", "actually", "works", "fits", "can", "has", "is", "will", "does", "lasts"])]))),
-    askq("ask.should_i_buy", 3.0, &[C(MODAL), C(SELF), G(2, NEG | MY), C(ACQ | SWITCH)]),
-    askq("ask.should_i_buy", 3.0, &[C(MODAL), C(SELF), G(1, NEG | MY), A(&["go", "pick", "choose", "opt"]), A(&["for", "with"])]),
+    guarded(Guard::NotAVerbForm, first(needing(askq("ask.noun_phrase", 2.6, &[N(FUNCTION | NEG | COMPLAIN | ACQ_PAST | BEST | SUPPORT | HOWTO | RECN), G(3, FUNCTION | COMPLAIN | ACQ_PAST), A(&["that", "thats", "which", "who"]), G(1, 0), A(&["doesnt", "dont", "wont", "isnt", "actually", "works", "fits", "can", "has", "is", "will", "does", "lasts"])])))),
+    guarded(Guard::NotAfterHow, askq("ask.should_i_buy", 3.0, &[C(MODAL), C(SELF), G(2, NEG | MY), C(ACQ | SWITCH)])),
+    guarded(Guard::NotAfterHow, askq("ask.should_i_buy", 3.0, &[C(MODAL), C(SELF), G(1, NEG | MY), A(&["go", "pick", "choose", "opt"]), A(&["for", "with"])])),
     askq("ask.best", 2.8, &[C(WHICH), G(3, NEG | MY), C(BEST)]),
     askq("ask.best", 2.6, &[C(BEST), G(3, NEG | MY), A(&["for", "under", "to", "around", "near", "in"])]),
     needing(askq("ask.best", 2.8, &[C(ANY), C(BEST)])),

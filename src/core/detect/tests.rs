@@ -260,11 +260,7 @@ fn a_brand_name_inside_another_word_is_not_a_mention() {
 
 #[test]
 fn the_score_is_the_sigmoid_of_prior_plus_cue_weights() {
-    let rules = Detector::new(DetectorSettings {
-        learned: LearnedLayer::Off,
-        ..Default::default()
-    });
-    for d in [detector(), rules] {
+    for d in [detector(), rules()] {
         for text in [
             "where can I buy a good oak table?",
             "I bought it and it broke",
@@ -278,12 +274,7 @@ fn the_score_is_the_sigmoid_of_prior_plus_cue_weights() {
             assert!((v.score - expect).abs() < 1e-4, "{text:?}: {}", explain(&v));
         }
     }
-    let v = Detector::new(DetectorSettings {
-        learned: LearnedLayer::Off,
-        ..Default::default()
-    })
-    .detect("hello");
-    assert_eq!(v.prior, BIAS);
+    assert_eq!(rules().detect("hello").prior, BIAS);
 }
 
 #[test]
