@@ -24,12 +24,12 @@ use shopkeep::core::tickets::StaffChange;
 use shopkeep::discord::staff::{commands, StaffData};
 use shopkeep::discord::tickets::{route_message, DeskSettings, Original, Routed, TicketDesk};
 use shopkeep::engine::{Engine, Source};
-use shopkeep::store::Store;
+use shopkeep::store::{Store, TicketRecord};
 use tokio::sync::mpsc::{unbounded_channel, UnboundedReceiver, UnboundedSender};
 
 use crate::support::client::{start_client_with, RunningClient, PROMPTLY};
 use crate::support::fake_discord::{FakeConfig, FakeDiscord};
-use crate::support::fixtures::{APPLICATION_ID, STAFF_ROLE};
+use crate::support::fixtures::{Person, APPLICATION_ID, STAFF_ROLE};
 
 type Changes = Arc<Mutex<Option<UnboundedReceiver<StaffChange>>>>;
 
@@ -153,6 +153,15 @@ impl TicketBot {
             let (seen, routed) = next.expect("the message was handled").expect("router gone");
             done.seen.insert(seen, routed);
         }
+    }
+
+    /// The customer's open ticket, as the store has it now.
+    pub async fn open_ticket_of(&self, who: &Person) -> Option<TicketRecord> {
+        self.desk
+            .store()
+            .open_ticket_of(&who.id.to_string())
+            .await
+            .expect("the store answers")
     }
 }
 

@@ -79,14 +79,7 @@ async fn an_unclaimed_ticket_is_reminded_exactly_once() {
     let fake = fake().await;
     let bot = start_bot(&fake, &dir.path().join("t.db")).await;
     let thread = open_ticket(&fake, &bot, 701).await;
-    let opened = bot
-        .desk
-        .store()
-        .open_ticket_of(&ALICE.id.to_string())
-        .await
-        .unwrap()
-        .unwrap()
-        .opened_at;
+    let opened = bot.open_ticket_of(&ALICE).await.unwrap().opened_at;
     let from = fake.request_count();
     assert!(bot
         .desk

@@ -51,13 +51,7 @@ pub async fn open_ticket(fake: &FakeDiscord, bot: &TicketBot, id: u64) -> String
     let notice = fake
         .wait_for_request(from, PROMPTLY, |r| content(r).contains("**Ticket #"))
         .await;
-    let ticket = bot
-        .desk
-        .store()
-        .open_ticket_of(&ALICE.id.to_string())
-        .await
-        .unwrap()
-        .unwrap();
+    let ticket = bot.open_ticket_of(&ALICE).await.unwrap();
     let thread = ticket.thread_id.expect("the thread is stored");
     assert!(is_post_to(&notice, &thread), "{}", notice.path);
     ack(fake, from, &thread).await;

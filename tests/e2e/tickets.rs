@@ -165,13 +165,7 @@ async fn a_non_staff_member_is_refused_every_command_and_cannot_make_the_bot_rel
     assert!(dm_posts(&fake, from, &thread)
         .iter()
         .all(|r| !content(r).contains("psst")));
-    let ticket = bot
-        .desk
-        .store()
-        .open_ticket_of(&ALICE.id.to_string())
-        .await
-        .unwrap()
-        .unwrap();
+    let ticket = bot.open_ticket_of(&ALICE).await.unwrap();
     assert_eq!((ticket.claimed_by, ticket.status.as_str()), (None, "open"));
     bot.client.shutdown_within(PROMPTLY).await;
 }
@@ -265,13 +259,7 @@ async fn a_blocked_user_opens_no_ticket_until_unblocked() {
         .iter()
         .skip(from)
         .all(|r| !content(r).contains("bob")));
-    assert!(bot
-        .desk
-        .store()
-        .open_ticket_of(&BOB.id.to_string())
-        .await
-        .unwrap()
-        .is_none());
+    assert!(bot.open_ticket_of(&BOB).await.is_none());
     assert!(bot
         .engine
         .lock()
