@@ -27,15 +27,7 @@ async fn the_client_reaches_the_fake_identifies_with_our_intents_and_stops_clean
 
     let from = fake.frame_count();
     client.shutdown_within(PROMPTLY).await;
-    let close = fake
-        .wait_for_frame(from, PROMPTLY, |f| f.close_code.is_some())
-        .await;
-    assert_eq!(close.close_code, Some(1000));
-    assert!(
-        fake.unexpected_requests().is_empty(),
-        "{}",
-        fake.describe_requests()
-    );
+    fake.assert_closed_cleanly(from, PROMPTLY).await;
     fake.shutdown().await;
 }
 

@@ -93,15 +93,7 @@ async fn shutdown_finishes_deliveries_closes_the_gateway_normally_and_returns_ok
     let from = bot.fake.frame_count();
     let (result, fake, dir) = bot.stop().await;
     result.expect("run returns Ok after a shutdown signal");
-    let close = fake
-        .wait_for_frame(from, PROMPTLY, |f| f.close_code.is_some())
-        .await;
-    assert_eq!(close.close_code, Some(1000));
-    assert!(
-        fake.unexpected_requests().is_empty(),
-        "{}",
-        fake.describe_requests()
-    );
+    fake.assert_closed_cleanly(from, PROMPTLY).await;
     fake.shutdown().await;
     assert_eq!(record_of(&audit(&dir).await, 24_001).delivery, "sent");
 }

@@ -113,6 +113,20 @@ impl FakeDiscord {
         })
     }
 
+    /// Asserts the client closed the gateway normally (code 1000) at frame
+    /// `from` or later, and made no request the fake does not know.
+    pub async fn assert_closed_cleanly(&self, from: usize, timeout: Duration) {
+        let close = self
+            .wait_for_frame(from, timeout, |f| f.close_code.is_some())
+            .await;
+        assert_eq!(close.close_code, Some(1000));
+        assert!(
+            self.unexpected_requests().is_empty(),
+            "{}",
+            self.describe_requests()
+        );
+    }
+
     /// Waits for a REST call at index `from` or later matching `pred`.
     pub async fn wait_for_request(
         &self,
