@@ -154,7 +154,7 @@ pub fn json_line(d: &Decision) -> serde_json::Value {
         "message_id": d.message_id,
         "verdict": verdict.map_or("not", |v| v.class.as_str()),
         "score": verdict.map_or(0.0, |v| v.score),
-        "cues": verdict.map(|v| v.cues.iter().map(|c| c.id.clone()).collect::<Vec<_>>()).unwrap_or_default(),
+        "cues": verdict.map(|v| v.cues.iter().map(|c| c.id.to_string()).collect::<Vec<_>>()).unwrap_or_default(),
         "category": d.category.as_ref().map(|c| c.id.clone()),
         "action": match d.action { ActionKind::Reply => "reply", ActionKind::Handoff => "handoff", ActionKind::None => "none" },
         "reply": d.actions.iter().find_map(action_text),

@@ -38,8 +38,8 @@ pub struct Options {
 impl Default for Options {
     fn default() -> Self {
         Options {
-            l2: 0.01,
-            epochs: 40,
+            l2: 0.003,
+            epochs: 20,
             min_count: 2,
             negative_weight: 2.0,
             folds: 5,

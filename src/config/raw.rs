@@ -109,7 +109,7 @@ impl Default for RawDetector {
 }
 
 fn default_reply_at() -> f64 {
-    0.75
+    0.6
 }
 
 #[derive(Debug, Clone, Deserialize)]

@@ -101,7 +101,7 @@ impl TicketDesk {
             attachments: original.attachments.clone(),
             verdict: verdict.map(|v| format!("{:?}, score {:.2}", v.class, v.score).to_lowercase()),
             cues: verdict.map_or(Vec::new(), |v| {
-                v.cues.iter().map(|c| c.id.clone()).collect()
+                v.cues.iter().map(|c| c.id.to_string()).collect()
             }),
             bot_reply: decision
                 .and_then(|d| d.reply.as_ref())

@@ -1,9 +1,8 @@
 //! The learned layer: a logistic model that re-weighs the rule-based
 //! evidence with what labelled messages taught it. Its inputs are the rule
-//! score, which cues fired, the message's word classes, and the words and
-//! word pairs around the strongest ask (folded so it learns how people ask,
-//! not what one data set talked about); its weights are a plain text file
-//! (`name weight` per line)
+//! score, which cues fired, the message's word classes, and its words and
+//! word pairs (handles, links, numbers and names of goods folded to one
+//! symbol each); its weights are a plain text file (`name weight` per line)
 //! written by `shopkeep train`, so a brand can teach Shopkeep its own
 //! community's language and staff can read what every word counts for.
 //!
@@ -11,6 +10,8 @@
 //! `logit = intercept + rules × rule_logit + Σ weights of present features`.
 //! Reading files and training live outside the core (`crate::train`).
 
+use std::borrow::Cow;
+use std::cell::RefCell;
 use std::fmt;
 use std::sync::{Arc, OnceLock};
 
@@ -130,30 +131,10 @@ fn hash_name(name: &str) -> Option<u64> {
     (!parts[0].is_empty()).then(|| hash(kind, parts))
 }
 
-/// Common words that carry how something is said, kept as themselves even
-/// though the lexicon gives them no class.
-#[rustfmt::skip]
-fn kept(w: &str) -> bool {
-    matches!(
-        w,
-        "on" | "of" | "in" | "at" | "with" | "from" | "by" | "about" | "after" | "before" |
-        "between" | "than" | "as" | "if" | "so" | "but" | "or" | "and" | "there" | "here" |
-        "they" | "he" | "she" | "very" | "really" | "just" | "also" | "only" | "even" |
-        "still" | "too" | "much" | "many" | "more" | "less" | "all" | "every" | "each" |
-        "other" | "same" | "such" | "old" | "bad" | "big" | "small" | "know" | "think" |
-        "wondering" | "thanks" | "help" | "please" | "pls" | "tell" | "me" | "let" | "go" |
-        "going" | "been" | "be" | "being" | "get" | "got" | "make" | "made" | "use" |
-        "used" | "actually" | "honestly" | "seriously" | "ever" | "again" | "now" | "yet" |
-        "already" | "first" | "torn" | "market" | "trust" | "rate" | "worth" | "fair" |
-        "legit" | "thoughts"
-    )
-}
-
-/// The word a token contributes, or `None` for punctuation. The model
-/// should learn how people ask, not what this data set happened to talk
-/// about: handles, links and numbers fold to one symbol each, names of
-/// goods (lexicon nouns only) to `<item>`, and words neither the lexicon nor
-/// the list above knows to `<w>`.
+/// The word a token contributes, or `None` for punctuation. Handles, links
+/// and numbers fold to one symbol each and names of goods the lexicon knows
+/// to `<item>`, so what is learned about "best <item> under <num>" holds
+/// for every product; other words are themselves.
 fn key<'a>(t: &Tok<'a>) -> Option<&'a str> {
     const NOUNS: u128 = SALES | STORE | OWNABLE;
     if t.cls & MENTION != 0 {
@@ -170,21 +151,15 @@ fn key<'a>(t: &Tok<'a>) -> Option<&'a str> {
         None
     } else if t.cls & NOUNS != 0 && t.cls & !NOUNS == 0 {
         Some("<item>")
-    } else if t.cls != 0 || kept(t.w) {
-        Some(t.w)
     } else {
-        Some("<w>")
+        Some(t.w)
     }
 }
 
-/// Every feature of a message, each reported once. Words inside the
-/// strongest ask are left to the rules (their cue already speaks for them): the words learn
-/// what surrounds an ask, which is where a complaint or a how-to shows.
-pub fn features<'a>(a: &Analysis<'a>, ask: Option<(usize, usize)>, mut f: impl FnMut(Feature<'a>)) {
-    let (ask_from, ask_to) = ask.unwrap_or((0, 0));
-    let in_ask = |i: usize| i >= ask_from && i < ask_to;
-    let classes = class_hashes();
-    let start_hash = fnv("<s>");
+/// Every feature of a message, each reported once: its words, its word
+/// pairs within a sentence, and its word classes. `f` must not call
+/// `features` itself (the de-duplication table is this thread's).
+pub fn features<'a>(a: &Analysis<'a>, f: impl FnMut(Feature<'a>)) {
     // An exact set of the hashes already reported (open addressing, 0 is
     // empty), at most half full: a token gives at most a word, a pair and
     // one feature per class.
@@ -194,15 +169,29 @@ pub fn features<'a>(a: &Analysis<'a>, ask: Option<(usize, usize)>, mut f: impl F
         .map(|t| 2 + t.cls.count_ones() as usize)
         .sum::<usize>();
     let cap = (most * 2).next_power_of_two().max(64);
-    // Typical messages fit on the stack; long ones get a heap table.
-    let mut small = [0u64; 512];
-    let mut large = Vec::new();
-    let seen: &mut [u64] = if cap <= small.len() {
-        &mut small[..cap]
-    } else {
-        large.resize(cap, 0);
-        &mut large
-    };
+    // Typical messages reuse this thread's table (only the part in use is
+    // cleared); long ones get their own.
+    if cap > REUSED {
+        return features_in(a, &mut vec![0; cap], f);
+    }
+    SEEN.with_borrow_mut(|buf| {
+        buf.clear();
+        buf.resize(cap, 0);
+        features_in(a, buf, f)
+    })
+}
+
+/// The largest de-duplication table kept between messages (entries).
+const REUSED: usize = 4096;
+
+thread_local! {
+    static SEEN: RefCell<Vec<u64>> = const { RefCell::new(Vec::new()) };
+}
+
+fn features_in<'a>(a: &Analysis<'a>, seen: &mut [u64], mut f: impl FnMut(Feature<'a>)) {
+    let classes = class_hashes();
+    let start_hash = fnv("<s>");
+    let cap = seen.len();
     let mut emit = |kind: FeatureKind, parts: [&'a str; 2], h: u64, start: usize| {
         let h = h.max(1);
         let mut slot = h as usize & (cap - 1);
@@ -232,14 +221,14 @@ pub fn features<'a>(a: &Analysis<'a>, ask: Option<(usize, usize)>, mut f: impl F
             }
             let Some(k) = key(t) else { continue };
             let hk = fnv(k);
-            if !in_ask(i) {
-                let h = combine_hash(FeatureKind::Word, hk, 0);
-                emit(FeatureKind::Word, [k, ""], h, i);
-                if !in_ask(prev.2) || prev.0 == "<s>" {
-                    let h = combine_hash(FeatureKind::Pair, prev.1, hk);
-                    emit(FeatureKind::Pair, [prev.0, k], h, prev.2);
-                }
-            }
+            emit(
+                FeatureKind::Word,
+                [k, ""],
+                combine_hash(FeatureKind::Word, hk, 0),
+                i,
+            );
+            let h = combine_hash(FeatureKind::Pair, prev.1, hk);
+            emit(FeatureKind::Pair, [prev.0, k], h, prev.2);
             prev = (k, hk, i);
             if t.cls & !union != 0 {
                 for b in bits(t.cls & !union & !(QUOTED | QEND)) {
@@ -254,12 +243,7 @@ pub fn features<'a>(a: &Analysis<'a>, ask: Option<(usize, usize)>, mut f: impl F
 
 /// Re-weigh the rules' cues with the learned model. Returns the score, the
 /// prior and the cues, whose weights sum with the prior to the logit.
-pub fn combine(
-    m: &Learned,
-    a: &Analysis,
-    mut cues: Vec<Cue>,
-    ask: Option<(usize, usize)>,
-) -> (f32, f32, Vec<Cue>) {
+pub fn combine(m: &Learned, a: &Analysis, mut cues: Vec<Cue>) -> (f32, f32, Vec<Cue>) {
     let prior = m.intercept + m.rules * BIAS;
     // Each distinct rule cue once: its re-weighed value plus what the model
     // learned about that cue firing.
@@ -272,7 +256,7 @@ pub fn combine(
     // The strongest word features are named; the rest are summed.
     let mut top: [Option<(f32, Feature)>; MAX_NAMED] = [None; MAX_NAMED];
     let (mut total, mut n) = (0.0f32, 0usize);
-    features(a, ask, |f| {
+    features(a, |f| {
         let w = m.weight(f.hash);
         if w == 0.0 {
             return;
@@ -309,14 +293,14 @@ pub fn combine(
             ),
         };
         cues.push(Cue {
-            id: id.to_string(),
+            id: Cow::Borrowed(id),
             weight: *w,
             matched,
         });
     }
     if n > named.len() {
         cues.push(Cue {
-            id: "lex.other".to_string(),
+            id: Cow::Borrowed("lex.other"),
             weight: total - named.iter().map(|(w, _)| w).sum::<f32>(),
             matched: format!("{} more", n - named.len()),
         });

@@ -28,6 +28,7 @@
 //! With the learned layer on, rule cues carry their re-weighed value and the
 //! words that counted most appear as `lex.*` cues.
 
+use std::borrow::Cow;
 use std::sync::Arc;
 
 use serde::{Deserialize, Serialize};
@@ -77,8 +78,9 @@ impl Class {
 /// One piece of evidence the detector used.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Cue {
-    /// Stable id, e.g. `ask.where_to_buy` or `neg.past_purchase`.
-    pub id: String,
+    /// Stable id, e.g. `ask.where_to_buy` or `neg.past_purchase` (borrowed:
+    /// every message has several cues and their ids are fixed names).
+    pub id: Cow<'static, str>,
     /// Signed contribution to the score (positive pushes towards solicitation).
     pub weight: f32,
     /// The normalised text that matched.
@@ -130,7 +132,7 @@ pub enum LearnedLayer {
 impl Default for DetectorSettings {
     fn default() -> Self {
         DetectorSettings {
-            reply_at: 0.75,
+            reply_at: 0.6,
             review_at: None,
             brand_names: Vec::new(),
             competitors: Vec::new(),
@@ -182,7 +184,7 @@ impl Detector {
                 features.push(name);
             }
         }
-        learned::features(&analysis, outcome.ask_span, |f| features.push(f.name()));
+        learned::features(&analysis, |f| features.push(f.name()));
         TrainingRow {
             rule_logit: BIAS + outcome.cues.iter().map(|c| c.weight).sum::<f32>(),
             features,
@@ -199,7 +201,7 @@ impl Detector {
         let analysis = self.model.analyze(&tokens);
         let outcome = score::score(&analysis);
         let (score, prior, cues) = match &self.learned {
-            Some(m) => learned::combine(m, &analysis, outcome.cues, outcome.ask_span),
+            Some(m) => learned::combine(m, &analysis, outcome.cues),
             None => (outcome.score, BIAS, outcome.cues),
         };
         let s = &self.settings;

@@ -7,6 +7,8 @@
 //! number that moves the score appears as a cue, so a verdict explains
 //! itself completely.
 
+use std::borrow::Cow;
+
 use super::analyze::{Analysis, Found};
 use super::frames::Role;
 use super::lexicon::*;
@@ -57,8 +59,6 @@ pub struct Outcome {
     pub cues: Vec<Cue>,
     /// A plan to buy was stated and nothing argues against it.
     pub intent: bool,
-    /// Token range of the strongest ask, when there is one.
-    pub ask_span: Option<(usize, usize)>,
 }
 
 pub fn score(a: &Analysis) -> Outcome {
@@ -111,7 +111,6 @@ pub fn score(a: &Analysis) -> Outcome {
         score,
         cues,
         intent: plan.is_some() && negative > -1.0,
-        ask_span: ask_sentence.map(|_| ask_span),
     }
 }
 
@@ -324,7 +323,7 @@ fn cue(a: &Analysis, p: &Pre) -> Cue {
         matched.push_str(t.w);
     }
     Cue {
-        id: p.id.to_string(),
+        id: Cow::Borrowed(p.id),
         weight: p.weight,
         matched,
     }

@@ -295,7 +295,7 @@ fn the_learned_layer_names_the_words_that_counted() {
 #[test]
 fn cues_name_why_a_verdict_was_reached() {
     let v = detector().detect("where can I buy a good oak table?");
-    let ids: Vec<&str> = v.cues.iter().map(|c| c.id.as_str()).collect();
+    let ids: Vec<&str> = v.cues.iter().map(|c| c.id.as_ref()).collect();
     assert!(ids.contains(&"ask.where_to_buy"), "{ids:?}");
     assert!(ids.contains(&"form.question"), "{ids:?}");
     let v = detector().detect("not looking to buy a new phone");
