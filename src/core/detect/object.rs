@@ -187,7 +187,9 @@ fn support_at(a: &Analysis, f: &Found) -> Option<usize> {
         let verb = i > s.start && matches!(t[i - 1].w, "that" | "who" | "which" | "actually");
         // "a laptop just for email", "an accountant for a simple return":
         // what the thing is for, not a request for support.
-        let purpose = (i.saturating_sub(3).max(s.start)..i).any(|j| t[j].w == "for");
+        // "(a laptop…) mostly for email", "literally just emails and facebook".
+        let purpose = (i.saturating_sub(3).max(s.start)..i).any(|j| t[j].w == "for")
+            || (i > s.start && matches!(t[i - 1].w, "just" | "mostly" | "mainly" | "basically"));
         c & (SUPPORT | HOWTO) != 0
             && !purpose
             && c & SALES == 0

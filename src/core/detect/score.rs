@@ -83,7 +83,10 @@ pub fn score(a: &Analysis) -> Outcome {
     }
     let negative = context(a, ask_sentence, ask_span, &mut pres);
     match (ask_sentence, a.mentions) {
-        (None, _) => multi_brand_ask(a, &mut pres),
+        (None, _) => {
+            multi_brand_ask(a, &mut pres);
+            short_presales(a, &mut pres);
+        }
         (Some(_), 2) => pres.push(Pre::at("ctx.multi_brand", 1.0, first_mention(a))),
         (Some(_), n) if n > 2 => pres.push(Pre::at("ctx.multi_brand", 1.5, first_mention(a))),
         _ => {}
@@ -302,6 +305,49 @@ fn multi_brand_ask(a: &Analysis, pres: &mut Vec<Pre>) {
         pres.push(Pre::at("ask.multi_brand", 3.0, i));
         if let Some(q) = a.sentences.iter().find(|s| s.question) {
             pres.push(question(a, q.end, q.content));
+        }
+    }
+}
+
+/// Words at most in a terse pre-sales question.
+const TERSE: usize = 8;
+
+/// "still got size 9?", "price?", "restock when", "student discount? i'm
+/// skint": a pre-sales question too terse for any frame, which a brand's
+/// own server sees all day. It counts when one short sentence asks (a
+/// question, or "pls", "when", "yet", "anyone") and names a price, stock or
+/// deal, and the message says nothing of the author's own order, a past
+/// purchase, a complaint, support or selling.
+fn short_presales(a: &Analysis, pres: &mut Vec<Pre>) {
+    // "got" is also "have" here ("still got size 9?").
+    let blocked = MY | ACQ_PAST | PAST_T | COMPLAIN | SUPPORT | SELL | CONTEST;
+    if a.toks.iter().any(|t| t.cls & blocked != 0 && t.w != "got") {
+        return;
+    }
+    let offer = PRICE | STOCK | DEAL | AVAIL;
+    for s in &a.sentences {
+        let toks = &a.toks[s.start..s.end];
+        let words = toks
+            .iter()
+            .filter(|t| t.w.chars().any(char::is_alphanumeric))
+            .count();
+        let asks = s.question
+            || toks
+                .iter()
+                .any(|t| matches!(t.w, "pls" | "please" | "plz" | "when" | "yet" | "anyone"));
+        if words == 0 || words > TERSE || !asks {
+            continue;
+        }
+        let at = (s.start..s.end).find(|&i| {
+            a.toks[i].cls & offer != 0
+                || (a.toks[i].w == "much" && i > s.start && a.toks[i - 1].w == "how")
+        });
+        if let Some(i) = at {
+            pres.push(Pre::at("ask.short_presales", 3.2, i));
+            if s.question {
+                pres.push(question(a, s.end, s.content));
+            }
+            return;
         }
     }
 }

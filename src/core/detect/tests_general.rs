@@ -79,3 +79,29 @@ fn asking_whom_to_ask_for_a_quote_is_a_buyer_pricing_your_own_is_a_seller() {
         Class::Not,
     );
 }
+
+#[test]
+fn a_terse_pre_sales_question_is_an_ask_unless_it_is_about_the_authors_order() {
+    assert_all(
+        &[
+            "student discount?",
+            "promo code anyone??",
+            "taking preorders yet?",
+            "the grey one, in stock?",
+            "how much for two? pls",
+        ],
+        Class::Solicitation,
+    );
+    assert_all(
+        &[
+            "price is mad",
+            "finally in stock lol",
+            "my discount code didn't work?",
+            "deals were trash this year",
+            "restocked yesterday and I got one",
+            "is it in stock? ordered mine last week and no email",
+            "selling mine, price?",
+        ],
+        Class::Not,
+    );
+}
