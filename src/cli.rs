@@ -78,6 +78,10 @@ pub enum Command {
         /// Learn only features seen in at least this many messages.
         #[arg(long, default_value_t = crate::train::Options::default().min_count)]
         min_count: usize,
+        /// Learn only features seen in at least this many of the files (a
+        /// word one author used is their topic, not a pattern).
+        #[arg(long, default_value_t = crate::train::Options::default().min_files)]
+        min_files: usize,
     },
     /// Show what the bot would reply to one message.
     Preview {
@@ -174,6 +178,7 @@ pub async fn run(cli: Cli) -> anyhow::Result<i32> {
             epochs,
             negative_weight,
             min_count,
+            min_files,
         } => {
             let config = load_config(&config)?;
             let settings = crate::core::detect::DetectorSettings {
@@ -185,6 +190,7 @@ pub async fn run(cli: Cli) -> anyhow::Result<i32> {
                 l2,
                 epochs,
                 min_count,
+                min_files,
                 negative_weight,
                 folds,
             };

@@ -28,6 +28,11 @@ pub struct Options {
     /// Features seen in fewer messages than this are not learned: a word
     /// one message used is a memory, not a pattern.
     pub min_count: usize,
+    /// Features seen in fewer labelled files than this (capped at the
+    /// number of files) are not learned: a word only one author used is
+    /// that author's topic ("an oak table" in a furniture set), not a sign
+    /// of how people ask.
+    pub min_files: usize,
     /// Weight of a non-solicitation in the loss: above 1 trades recall for
     /// precision (a wrong reply costs more than a missed one).
     pub negative_weight: f64,
@@ -41,6 +46,7 @@ impl Default for Options {
             l2: 0.003,
             epochs: 20,
             min_count: 2,
+            min_files: 3,
             negative_weight: 2.0,
             folds: 5,
         }
@@ -86,17 +92,28 @@ impl Fitted {
     }
 }
 
-/// Name → index over the features seen in at least `min_count` messages.
-fn vocabulary(rows: &[TrainingRow], min_count: usize) -> HashMap<String, u32> {
-    let mut counts: HashMap<&str, usize> = HashMap::new();
-    for r in rows {
+/// Name → index over the features seen in at least `min_count` messages
+/// from at least `min_files` files (fewer when there are fewer files).
+fn vocabulary(rows: &[TrainingRow], files: &[u32], o: &Options) -> HashMap<String, u32> {
+    let mut distinct = files.to_vec();
+    distinct.sort_unstable();
+    distinct.dedup();
+    let min_files = o.min_files.min(distinct.len()).max(1);
+    // Per feature: messages, files, and the last file counted.
+    let mut counts: HashMap<&str, (usize, usize, u32)> = HashMap::new();
+    for (r, &file) in rows.iter().zip(files) {
         for f in &r.features {
-            *counts.entry(f.as_str()).or_default() += 1;
+            let c = counts.entry(f.as_str()).or_insert((0, 0, u32::MAX));
+            c.0 += 1;
+            if c.2 != file {
+                c.1 += 1;
+                c.2 = file;
+            }
         }
     }
     let mut names: Vec<&str> = counts
         .into_iter()
-        .filter(|&(_, n)| n >= min_count)
+        .filter(|&(_, (n, k, _))| n >= o.min_count && k >= min_files)
         .map(|(f, _)| f)
         .collect();
     names.sort_unstable();
@@ -180,8 +197,8 @@ fn fit_rows(rows: &[Row], n: usize, o: &Options) -> (f64, f64, Vec<f64>) {
 }
 
 /// Fit on rows, keeping weights worth writing down.
-pub fn fit(rows: &[TrainingRow], gold: &[bool], o: &Options) -> Fitted {
-    let vocab = vocabulary(rows, o.min_count);
+pub fn fit(rows: &[TrainingRow], gold: &[bool], files: &[u32], o: &Options) -> Fitted {
+    let vocab = vocabulary(rows, files, o);
     let encoded = encode(rows, gold, &vocab);
     let (intercept, rules, w) = fit_rows(&encoded, vocab.len(), o);
     let mut weights: Vec<(String, f64)> = vocab
@@ -202,6 +219,7 @@ pub fn fit(rows: &[TrainingRow], gold: &[bool], o: &Options) -> Fitted {
 pub fn cross_validate(
     rows: &[TrainingRow],
     gold: &[bool],
+    files: &[u32],
     o: &Options,
     threshold: f32,
 ) -> (Counts, Counts) {
@@ -220,7 +238,8 @@ pub fn cross_validate(
             .collect();
         let tr_rows: Vec<TrainingRow> = train.iter().map(|&i| rows[i].clone()).collect();
         let tr_gold: Vec<bool> = train.iter().map(|&i| gold[i]).collect();
-        let fitted = fit(&tr_rows, &tr_gold, o);
+        let tr_files: Vec<u32> = train.iter().map(|&i| files[i]).collect();
+        let fitted = fit(&tr_rows, &tr_gold, &tr_files, o);
         let model =
             Learned::parse(&fitted.to_file("")).expect("a fitted model writes a valid file");
         for &i in &test {
@@ -237,19 +256,20 @@ pub fn cross_validate(
 }
 
 /// Read every file; malformed lines are reported on stderr and skipped.
-fn read_all(files: &[PathBuf]) -> anyhow::Result<Vec<Example>> {
+/// Each message comes with the index of its file.
+fn read_all(files: &[PathBuf]) -> anyhow::Result<Vec<(Example, u32)>> {
     let mut all = Vec::new();
-    for f in files {
+    for (k, f) in files.iter().enumerate() {
         let (examples, skipped) = eval::load(f)?;
         for s in skipped {
             eprintln!("{}:{}: skipped: {}", f.display(), s.line, s.error);
         }
-        all.extend(examples);
+        all.extend(examples.into_iter().map(|e| (e, k as u32)));
     }
     anyhow::ensure!(!all.is_empty(), "no labelled messages in {:?}", files);
     let pos = all
         .iter()
-        .filter(|e| e.label == Class::Solicitation)
+        .filter(|(e, _)| e.label == Class::Solicitation)
         .count();
     anyhow::ensure!(
         pos > 0 && pos < all.len(),
@@ -275,12 +295,13 @@ pub fn run(
     let examples = read_all(files)?;
     let rows: Vec<TrainingRow> = examples
         .iter()
-        .map(|e| detector.training_row(&e.text))
+        .map(|(e, _)| detector.training_row(&e.text))
         .collect();
     let gold: Vec<bool> = examples
         .iter()
-        .map(|e| e.label == Class::Solicitation)
+        .map(|(e, _)| e.label == Class::Solicitation)
         .collect();
+    let sources: Vec<u32> = examples.iter().map(|&(_, k)| k).collect();
     let threshold = detector.settings().reply_at;
     writeln!(
         w,
@@ -289,7 +310,7 @@ pub fn run(
         files.len()
     )?;
     if o.folds >= 2 {
-        let (learned, rules) = cross_validate(&rows, &gold, o, threshold);
+        let (learned, rules) = cross_validate(&rows, &gold, &sources, o, threshold);
         writeln!(
             w,
             "{}-fold cross-validation at reply_at {threshold}:",
@@ -307,15 +328,16 @@ pub fn run(
         }
     }
     if let Some(path) = out {
-        let fitted = fit(&rows, &gold, o);
+        let fitted = fit(&rows, &gold, &sources, o);
         let names: Vec<String> = files.iter().map(|f| f.display().to_string()).collect();
         let header = format!(
-            "Shopkeep detector weights, written by `shopkeep train`.\nTrained on {} messages: {}\nOptions: l2 {} epochs {} min_count {} negative_weight {}\nEach line: feature weight (log-odds). c: cue, w: word, b: word pair, k: word class.",
+            "Shopkeep detector weights, written by `shopkeep train`.\nTrained on {} messages: {}\nOptions: l2 {} epochs {} min_count {} min_files {} negative_weight {}\nEach line: feature weight (log-odds). c: cue, w: word, b: word pair, k: word class.",
             examples.len(),
             names.join(" "),
             o.l2,
             o.epochs,
             o.min_count,
+            o.min_files,
             o.negative_weight
         );
         std::fs::write(path, fitted.to_file(&header))
@@ -328,4 +350,38 @@ pub fn run(
         )?;
     }
     Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn row(features: &[&str]) -> TrainingRow {
+        TrainingRow {
+            rule_logit: 0.0,
+            features: features.iter().map(|f| f.to_string()).collect(),
+        }
+    }
+
+    #[test]
+    fn a_word_only_one_file_used_is_not_learned() {
+        // "w:oak" is frequent but comes from one author; "w:recs" from two.
+        let rows = [
+            row(&["w:oak", "w:recs"]),
+            row(&["w:oak"]),
+            row(&["w:oak", "w:recs"]),
+            row(&["w:recs"]),
+        ];
+        let files = [0, 0, 0, 1];
+        let o = Options {
+            min_files: 2,
+            ..Options::default()
+        };
+        let vocab = vocabulary(&rows, &files, &o);
+        assert!(vocab.contains_key("w:recs"), "{vocab:?}");
+        assert!(!vocab.contains_key("w:oak"), "{vocab:?}");
+        // With a single file the requirement cannot apply.
+        let vocab = vocabulary(&rows, &[0, 0, 0, 0], &o);
+        assert!(vocab.contains_key("w:oak"), "{vocab:?}");
+    }
 }

@@ -381,3 +381,29 @@ fn the_shipped_detector_answers_clear_asks_and_ignores_look_alikes() {
         assert_ne!(v.class, Class::Solicitation, "{t:?}: {}", explain(&v));
     }
 }
+
+#[test]
+fn the_shipped_detector_finds_asks_told_as_a_story_or_without_an_ask_word() {
+    let d = detector();
+    let asks = [
+        "my laptop finally died mid-essay last night, lost two hours of work and cried a bit. anyway what should I replace it with for uni? budget about 600",
+        "Can someone recommend a roofer? half the ridge tiles came off in the storm last night and it's dripping into the loft",
+        "lf a cheap laptop for my nan, literally just emails and facebook",
+        "wedding photographer in Glasgow for next June, recs pls",
+    ];
+    // The same stories and words, asking nothing a seller could answer.
+    let not = [
+        "my laptop finally died mid-essay last night, lost two hours of work. does anyone know how to recover an unsaved word doc?",
+        "half the ridge tiles came off in the storm last night, roofer is coming monday thank god",
+        "got my nan a cheap laptop for emails and facebook, she loves it",
+        "our wedding photographer in Glasgow was amazing, can't recommend her enough",
+    ];
+    for t in asks {
+        let v = d.detect(t);
+        assert_eq!(v.class, Class::Solicitation, "{t:?}: {}", explain(&v));
+    }
+    for t in not {
+        let v = d.detect(t);
+        assert_ne!(v.class, Class::Solicitation, "{t:?}: {}", explain(&v));
+    }
+}
