@@ -47,9 +47,10 @@ mod tests;
 mod tests_general;
 #[cfg(test)]
 mod tests_hostile;
+pub mod weights_table;
 
-pub use learned::{Learned, ModelError};
 pub use score::BIAS;
+pub use weights_table::{Learned, ModelError};
 
 use super::normalize::tokenize;
 

@@ -355,9 +355,22 @@ fn cue_ids_are_stable_readable_names() {
     }
 }
 
+/// The shipped detector treats every message of `asks` as a solicitation
+/// and none of `not`.
+fn shipped_answers_only(asks: &[&str], not: &[&str]) {
+    let d = detector();
+    for t in asks {
+        let v = d.detect(t);
+        assert_eq!(v.class, Class::Solicitation, "{t:?}: {}", explain(&v));
+    }
+    for t in not {
+        let v = d.detect(t);
+        assert_ne!(v.class, Class::Solicitation, "{t:?}: {}", explain(&v));
+    }
+}
+
 #[test]
 fn the_shipped_detector_answers_clear_asks_and_ignores_look_alikes() {
-    let d = detector();
     let asks = [
         "where can i get a decent standing desk in manchester?",
         "can anyone recommend a good pram for city streets?",
@@ -372,19 +385,11 @@ fn the_shipped_detector_answers_clear_asks_and_ignores_look_alikes() {
         "50% off all sofas this weekend only, DM us!",
         "not looking to buy anything, just here for the memes",
     ];
-    for t in asks {
-        let v = d.detect(t);
-        assert_eq!(v.class, Class::Solicitation, "{t:?}: {}", explain(&v));
-    }
-    for t in not {
-        let v = d.detect(t);
-        assert_ne!(v.class, Class::Solicitation, "{t:?}: {}", explain(&v));
-    }
+    shipped_answers_only(&asks, &not);
 }
 
 #[test]
 fn the_shipped_detector_finds_asks_told_as_a_story_or_without_an_ask_word() {
-    let d = detector();
     let asks = [
         "my laptop finally died mid-essay last night, lost two hours of work and cried a bit. anyway what should I replace it with for uni? budget about 600",
         "Can someone recommend a roofer? half the ridge tiles came off in the storm last night and it's dripping into the loft",
@@ -398,12 +403,5 @@ fn the_shipped_detector_finds_asks_told_as_a_story_or_without_an_ask_word() {
         "got my nan a cheap laptop for emails and facebook, she loves it",
         "our wedding photographer in Glasgow was amazing, can't recommend her enough",
     ];
-    for t in asks {
-        let v = d.detect(t);
-        assert_eq!(v.class, Class::Solicitation, "{t:?}: {}", explain(&v));
-    }
-    for t in not {
-        let v = d.detect(t);
-        assert_ne!(v.class, Class::Solicitation, "{t:?}: {}", explain(&v));
-    }
+    shipped_answers_only(&asks, &not);
 }
