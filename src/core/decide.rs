@@ -12,11 +12,14 @@ use super::detect::{Class, Verdict};
 use super::flood::FloodGuard;
 use super::limits;
 use super::model::{
-    Action, ActionKind, HandoffTrigger, Inbound, Place, Reason, RenderedReply, ReplyTo, Timestamp,
+    Action, ActionKind, HandoffTrigger, Inbound, Place, Reason, RenderedReply, Timestamp,
 };
 use super::policy::{Mode, Policy};
 use super::replies::{Replies, ReplyKind, ReplyRequest};
 use super::state::{Effect, State};
+
+mod opt;
+use opt::opt_commands;
 
 /// What the bot decided about one message, and why.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -155,92 +158,6 @@ pub fn decide(
         );
     }
     solicitation(d, msg, now, state, policy, replies)
-}
-
-/// Opt-out and opt-in: only when the user talks to the bot (a reply to it,
-/// a DM, or a mention), never on a stray "stop" in general chat.
-fn opt_commands(
-    d: Decision,
-    msg: &Inbound,
-    state: &State,
-    policy: &Policy,
-    replies: &dyn Replies,
-) -> Option<Decision> {
-    let to_bot = msg.is_dm() || msg.mentions_bot || msg.reply_to == Some(ReplyTo::Bot);
-    if !to_bot {
-        return None;
-    }
-    let user = msg.author.id.clone();
-    let opted_out = state.is_opted_out(&user);
-    if policy.is_opt_out(&msg.content) {
-        if opted_out {
-            return Some(d.silent(Reason::OptedOut));
-        }
-        let effect = Effect::OptOut { user, at: d.at };
-        let t = policy.templates.opt_out.clone();
-        return Some(confirm(
-            d,
-            msg,
-            state,
-            policy,
-            replies,
-            ReplyKind::OptOut,
-            &t,
-            Reason::OptOutConfirmed,
-            effect,
-        ));
-    }
-    if opted_out && policy.is_opt_in(&msg.content) {
-        let effect = Effect::OptIn { user, at: d.at };
-        let t = policy.templates.opt_in.clone();
-        return Some(confirm(
-            d,
-            msg,
-            state,
-            policy,
-            replies,
-            ReplyKind::OptIn,
-            &t,
-            Reason::OptInConfirmed,
-            effect,
-        ));
-    }
-    None
-}
-
-/// Record an opt-out/opt-in and send one short confirmation where the user
-/// spoke (a DM stays a DM). The preference is recorded even if the
-/// confirmation cannot be rendered or the bot is in shadow mode.
-#[allow(clippy::too_many_arguments)]
-fn confirm(
-    mut d: Decision,
-    msg: &Inbound,
-    state: &State,
-    policy: &Policy,
-    replies: &dyn Replies,
-    kind: ReplyKind,
-    template: &str,
-    reason: Reason,
-    effect: Effect,
-) -> Decision {
-    d.effects.push(effect);
-    d.effects.push(Effect::MarkDecided {
-        message_id: msg.id.clone(),
-        at: d.at,
-    });
-    d.reason = reason;
-    match render(msg, state, replies, kind, template, None) {
-        Ok(reply) => {
-            if policy.mode == Mode::Live {
-                d.action = ActionKind::Reply;
-                d.actions.push(send(msg, &reply.text));
-            }
-            d.effects.push(variant_effect(msg, &reply));
-            d.reply = Some(reply);
-        }
-        Err(rules) => d.failed_rules = rules,
-    }
-    d
 }
 
 fn solicitation(

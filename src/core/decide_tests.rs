@@ -5,7 +5,7 @@ use chrono::Duration;
 
 use super::*;
 use crate::core::catalogue::Catalogue;
-use crate::core::model::{ChannelRef, Limit};
+use crate::core::model::{ChannelRef, Limit, ReplyTo};
 use crate::core::testing::{dm, msg, policy, t0, FakeReplies};
 
 use crate::core::testing::ASK;
