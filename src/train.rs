@@ -9,7 +9,7 @@
 //! feature set and the arithmetic at run time live in
 //! `core::detect::learned`.
 
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 use std::io::Write;
 use std::path::{Path, PathBuf};
 
@@ -99,21 +99,22 @@ fn vocabulary(rows: &[TrainingRow], files: &[u32], o: &Options) -> HashMap<Strin
     distinct.sort_unstable();
     distinct.dedup();
     let min_files = o.min_files.min(distinct.len()).max(1);
-    // Per feature: messages, files, and the last file counted.
-    let mut counts: HashMap<&str, (usize, usize, u32)> = HashMap::new();
+    // Per feature: messages and distinct files (rows may come in any
+    // order: cross-validation shuffles them).
+    let mut counts: HashMap<&str, (usize, usize)> = HashMap::new();
+    let mut seen: HashSet<(&str, u32)> = HashSet::new();
     for (r, &file) in rows.iter().zip(files) {
         for f in &r.features {
-            let c = counts.entry(f.as_str()).or_insert((0, 0, u32::MAX));
+            let c = counts.entry(f.as_str()).or_default();
             c.0 += 1;
-            if c.2 != file {
+            if seen.insert((f.as_str(), file)) {
                 c.1 += 1;
-                c.2 = file;
             }
         }
     }
     let mut names: Vec<&str> = counts
         .into_iter()
-        .filter(|&(_, (n, k, _))| n >= o.min_count && k >= min_files)
+        .filter(|&(_, (n, k))| n >= o.min_count && k >= min_files)
         .map(|(f, _)| f)
         .collect();
     names.sort_unstable();
@@ -379,6 +380,11 @@ mod tests {
         };
         let vocab = vocabulary(&rows, &files, &o);
         assert!(vocab.contains_key("w:recs"), "{vocab:?}");
+        assert!(!vocab.contains_key("w:oak"), "{vocab:?}");
+        // Files are counted once each, in whatever order the rows come.
+        let vocab = vocabulary(&rows, &[0, 1, 0, 1], &o);
+        assert!(vocab.contains_key("w:oak"), "{vocab:?}");
+        let vocab = vocabulary(&rows, &[0, 1, 0, 2], &Options { min_files: 3, ..o });
         assert!(!vocab.contains_key("w:oak"), "{vocab:?}");
         // With a single file the requirement cannot apply.
         let vocab = vocabulary(&rows, &[0, 0, 0, 0], &o);

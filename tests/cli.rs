@@ -73,7 +73,7 @@ fn replay_of_the_example_answers_asks_and_stays_silent_with_reasons() {
     assert_eq!(out["m05"]["template"], "multi_brand");
     // "where's the best deal on an oak table? mine finally gave up after 15
     // years": the learned layer reads the second sentence like an owner's
-    // complaint, so at reply_at 0.8 it lands in the review band: no reply,
+    // complaint, so below reply_at it lands in the review band: no reply,
     // recorded for staff (a known cost of favouring precision).
     assert_eq!(code("m08"), "review_band", "{}", out["m08"]);
     assert_eq!(out["m08"]["verdict"], "not");

@@ -142,9 +142,7 @@ fn key<'a>(t: &Tok<'a>) -> Option<&'a str> {
         Some("<num>")
     } else if t.cls & QEND != 0 {
         Some("?")
-    } else if !t.w.bytes().any(|b| b.is_ascii_alphanumeric())
-        && !t.w.chars().any(char::is_alphanumeric)
-    {
+    } else if !t.w.chars().any(char::is_alphanumeric) {
         None
     } else if t.cls & NOUNS != 0 && t.cls & !NOUNS == 0 {
         Some("<item>")

@@ -185,9 +185,9 @@ fn support_at(a: &Analysis, f: &Found) -> Option<usize> {
         let term = i > s.start && matches!(t[i - 1].w, "year" | "yr" | "month");
         // "a bank that actually answers the phone": a verb, not a request.
         let verb = i > s.start && matches!(t[i - 1].w, "that" | "who" | "which" | "actually");
-        // "a laptop just for email", "an accountant for a simple return":
-        // what the thing is for, not a request for support.
-        // "(a laptop…) mostly for email", "literally just emails and facebook".
+        // "a laptop just for email", "an accountant for a simple return",
+        // "literally just emails and facebook": what the thing is for, not
+        // a request for support.
         let purpose = (i.saturating_sub(3).max(s.start)..i).any(|j| t[j].w == "for")
             || (i > s.start && matches!(t[i - 1].w, "just" | "mostly" | "mainly" | "basically"));
         c & (SUPPORT | HOWTO) != 0
