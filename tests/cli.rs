@@ -73,10 +73,19 @@ fn replay_of_the_example_answers_asks_and_stays_silent_with_reasons() {
     assert_eq!(out["m05"]["template"], "multi_brand");
     // "where's the best deal on an oak table? mine finally gave up after 15
     // years": the learned layer reads the second sentence like an owner's
-    // complaint, so below reply_at it lands in the review band: no reply,
-    // recorded for staff (a known cost of favouring precision).
-    assert_eq!(code("m08"), "review_band", "{}", out["m08"]);
+    // complaint and the encoder agrees, so it stays unanswered: a known
+    // miss, the cost of favouring precision (docs/detector.md).
+    assert_eq!(action("m08"), "none", "{}", out["m08"]);
     assert_eq!(out["m08"]["verdict"], "not");
+    assert!(
+        out["m08"]["cues"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|c| c == "model.encoder"),
+        "the encoder's view is part of the explanation: {}",
+        out["m08"]
+    );
     // Silences with their reasons.
     assert_eq!(
         code("m06"),
@@ -96,17 +105,17 @@ fn replay_of_the_example_answers_asks_and_stays_silent_with_reasons() {
     // The same person asking again minutes later is held back by the cooldown.
     assert_eq!(code("m11"), "user_cooldown");
     assert_eq!(action("m11"), "none");
-    // The #deals rush is cut to the channel quota.
+    // The #deals rush: never more than the channel quota of 6. With the
+    // two-stage detector the last ask (m26, "where can I get an oak
+    // sideboard with the Black Friday discount? the link in the …") scores
+    // in the review band, so the quota is reached but not exceeded; the
+    // quota holding asks back is pinned in the limits and e2e tests.
     let deals_replies = ["m18", "m19", "m21", "m22", "m23", "m24", "m25", "m26"]
         .iter()
         .filter(|id| action(id) == "reply")
         .count();
     assert_eq!(deals_replies, 6);
-    assert_eq!(
-        code("m26"),
-        "channel_quota",
-        "the last ask of the rush is held back"
-    );
+    assert_ne!(action("m26"), "reply", "{}", out["m26"]);
     // Opt-out, then silence, then opt-in.
     assert_eq!(code("m28"), "opt_out");
     assert_eq!(action("m28"), "reply");
@@ -431,10 +440,13 @@ fn invite_asks_for_the_bot_and_commands_scopes() {
 
 /// A config folder copied from the shipped one, with `[detector] model`
 /// pointing at `weights` (relative to the config).
+/// The shipped config with another learned layer and the encoder off, so
+/// what is measured is the learned layer itself.
 fn config_with_model(dir: &Path, model: &str) -> PathBuf {
     let shipped = std::fs::read_to_string(root().join("config/shopkeep.toml")).unwrap();
     let edited = shipped
         .replace("model = \"embedded\"", &format!("model = \"{model}\""))
+        .replace("encoder = \"embedded\"", "encoder = \"off\"")
         .replace(
             "dir = \"../templates\"",
             &format!("dir = \"{}\"", root().join("templates").display()),

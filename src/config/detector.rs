@@ -3,6 +3,10 @@
 //! `"rules"`, or a weights file written by `shopkeep train`, relative to
 //! the config file's folder).
 //!
+//! The second stage (`encoder = "embedded"`, `"off"`, or an encoder file
+//! from `tools/encoder.py final`) is read and checked here, at the edge:
+//! its checksum file and `tokenizer.json` sit beside it.
+//!
 //! Owns validating that section; the detector itself lives in `core::detect`.
 
 use std::path::Path;
@@ -10,7 +14,8 @@ use std::sync::Arc;
 
 use super::raw::RawDetector;
 use super::validate::Check;
-use crate::core::detect::{Learned, LearnedLayer};
+use crate::core::detect::encoder::recorded_checksum;
+use crate::core::detect::{Encoder, Learned, LearnedLayer};
 
 /// `reply_at` and the optional review band below it.
 pub(super) fn validate(c: &mut Check<'_>, d: &RawDetector) -> (f32, Option<f32>) {
@@ -71,4 +76,69 @@ pub(super) fn learned_layer(c: &mut Check<'_>, base: &Path, model: Option<&str>)
             }
         }
     }
+}
+
+/// Resolve `detector.encoder`. Off by default only with `model = "rules"`
+/// (rules alone, as before); otherwise the shipped encoder. A file that is
+/// missing, truncated or does not match its checksum is an error naming
+/// the file.
+pub(super) fn encoder(
+    c: &mut Check<'_>,
+    base: &Path,
+    d: &super::raw::RawDetector,
+) -> Option<Arc<Encoder>> {
+    let key = "detector.encoder";
+    let rules_only = d.model.as_deref().map(str::trim) == Some("rules");
+    let choice = match d.encoder.as_deref().map(str::trim) {
+        None if rules_only => "off",
+        None => "embedded",
+        Some(s) => s,
+    };
+    let loaded = match choice {
+        "off" => return None,
+        "embedded" => Encoder::embedded().map_err(|e| e.to_string()),
+        "" => {
+            c.error(
+                key,
+                "must be \"embedded\", \"off\" or the path of an encoder file",
+            );
+            return None;
+        }
+        file => load_encoder_file(&base.join(file)),
+    };
+    match loaded {
+        Ok(e) => Some(e),
+        Err(e) => {
+            c.error(key, e.to_string());
+            None
+        }
+    }
+}
+
+/// Read an encoder file, its `<file>.sha256` and the `tokenizer.json` in
+/// the same folder.
+fn load_encoder_file(path: &Path) -> Result<Arc<Encoder>, String> {
+    let read = |p: &Path| std::fs::read(p).map_err(|e| format!("cannot read {}: {e}", p.display()));
+    let weights = read(path)?;
+    let mut sum_path = path.as_os_str().to_owned();
+    sum_path.push(".sha256");
+    let sum_path = std::path::PathBuf::from(sum_path);
+    let sum = std::fs::read_to_string(&sum_path).map_err(|e| {
+        format!(
+            "cannot read the checksum file {} for {}: {e} (tools/encoder.py final writes it)",
+            sum_path.display(),
+            path.display()
+        )
+    })?;
+    let tok_path = path.with_file_name("tokenizer.json");
+    let tokenizer = read(&tok_path)?;
+    Encoder::from_bytes(
+        &weights,
+        &path.display().to_string(),
+        recorded_checksum(&sum),
+        &tokenizer,
+        &tok_path.display().to_string(),
+    )
+    .map(Arc::new)
+    .map_err(|e| e.to_string())
 }

@@ -94,6 +94,11 @@ pub struct RawDetector {
     /// "embedded" (default), "rules", or a weights file from `shopkeep train`.
     #[serde(default)]
     pub model: Option<String>,
+    /// The second stage: "embedded" (default), "off", or an encoder file
+    /// written by `tools/encoder.py final` (with its `.sha256` and a
+    /// `tokenizer.json` beside it).
+    #[serde(default)]
+    pub encoder: Option<String>,
 }
 
 impl Default for RawDetector {
@@ -104,6 +109,7 @@ impl Default for RawDetector {
             review_to_staff: false,
             reply_to_intent: false,
             model: None,
+            encoder: None,
         }
     }
 }

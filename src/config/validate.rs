@@ -84,6 +84,9 @@ pub struct Config {
     pub reply_to_intent: bool,
     /// The detector's learned weights (`[detector] model`).
     pub learned: LearnedLayer,
+    /// The detector's second stage (`[detector] encoder`), loaded and
+    /// checked, or `None` when it is off.
+    pub encoder: Option<std::sync::Arc<crate::core::detect::Encoder>>,
     pub limits: Limits,
     pub stop_words: Vec<String>,
     pub start_words: Vec<String>,
@@ -113,6 +116,7 @@ impl Config {
             brand_names: self.brand_names(),
             competitors: self.brand.competitors.clone(),
             learned: self.learned.clone(),
+            encoder: self.encoder.clone(),
         }
     }
 
@@ -300,6 +304,7 @@ pub(super) fn validate(
     let discord = validate_discord(&mut c, raw.discord);
     let (reply_at, review_at) = super::detector::validate(&mut c, &raw.detector);
     let learned = super::detector::learned_layer(&mut c, base, raw.detector.model.as_deref());
+    let encoder = super::detector::encoder(&mut c, base, &raw.detector);
     let limits = validate_limits(&mut c, &raw.limits);
 
     if raw.optout.stop_words.iter().all(|w| w.trim().is_empty()) {
@@ -374,6 +379,7 @@ pub(super) fn validate(
         review_to_staff: raw.detector.review_to_staff,
         reply_to_intent: raw.detector.reply_to_intent,
         learned,
+        encoder,
         limits,
         stop_words: raw.optout.stop_words,
         start_words: raw.optout.start_words,

@@ -23,6 +23,11 @@
 //!   labelled messages (`shopkeep train`): the rule score, the cues, and the
 //!   message's words, word pairs and word classes.
 //!
+//! - `encoder` is the second stage: a small transformer that reads the
+//!   whole message as language. It runs only on messages the first stage
+//!   (rules + learned layer) does not clearly reject, and its contribution
+//!   is one more cue, `model.encoder`.
+//!
 //! The score is `sigmoid(prior + sum of cue weights)`, so the cues are the
 //! whole explanation: staff can read why a message was or was not answered.
 //! With the learned layer on, rule cues carry their re-weighed value and the
@@ -34,6 +39,7 @@ use std::sync::Arc;
 use serde::{Deserialize, Serialize};
 
 mod analyze;
+pub mod encoder;
 mod frames;
 pub mod learned;
 mod lexicon;
@@ -44,11 +50,14 @@ mod table;
 #[cfg(test)]
 mod tests;
 #[cfg(test)]
+mod tests_encoder;
+#[cfg(test)]
 mod tests_general;
 #[cfg(test)]
 mod tests_hostile;
 pub mod weights_table;
 
+pub use encoder::{Combine, Encoder, EncoderError};
 pub use score::BIAS;
 pub use weights_table::{Learned, ModelError};
 
@@ -118,6 +127,8 @@ pub struct DetectorSettings {
     pub competitors: Vec<String>,
     /// Which learned weights re-weigh the rules.
     pub learned: LearnedLayer,
+    /// The second stage, if any (loaded at the edge; see `encoder`).
+    pub encoder: Option<Arc<Encoder>>,
 }
 
 /// The learned layer's weights: the shipped ones, a brand's own (trained
@@ -138,6 +149,7 @@ impl Default for DetectorSettings {
             brand_names: Vec::new(),
             competitors: Vec::new(),
             learned: LearnedLayer::Embedded,
+            encoder: None,
         }
     }
 }
@@ -192,6 +204,20 @@ impl Detector {
         }
     }
 
+    /// The first stage's log-odds and the encoder's logit, for fitting how
+    /// they combine (`shopkeep train --leave-out-families`).
+    pub fn stage_logits(&self, text: &str) -> (f32, Option<f32>) {
+        let tokens = tokenize(text);
+        let analysis = self.model.analyze(&tokens);
+        let outcome = score::score(&analysis);
+        let s1 = match &self.learned {
+            Some(m) => learned::combine(m, &analysis, outcome.cues).0,
+            None => outcome.score,
+        };
+        let z2 = self.settings.encoder.as_ref().map(|e| e.logit(text));
+        (logit(s1), z2)
+    }
+
     pub fn settings(&self) -> &DetectorSettings {
         &self.settings
     }
@@ -204,6 +230,10 @@ impl Detector {
         let (score, prior, cues) = match &self.learned {
             Some(m) => learned::combine(m, &analysis, outcome.cues),
             None => (outcome.score, BIAS, outcome.cues),
+        };
+        let (score, cues) = match &self.settings.encoder {
+            Some(enc) if score >= enc.combine.gate => second_stage(enc, text, score, cues),
+            _ => (score, cues),
         };
         let s = &self.settings;
         let class = if score >= s.reply_at {
@@ -224,4 +254,25 @@ impl Detector {
             competitors: analysis.competitors,
         }
     }
+}
+
+/// Log-odds of a probability, kept finite.
+fn logit(p: f32) -> f32 {
+    let p = p.clamp(1e-6, 1.0 - 1e-6);
+    (p / (1.0 - p)).ln()
+}
+
+/// Join the encoder's view to the first stage's: the difference it makes
+/// is one more cue, so the score stays `sigmoid(prior + sum of cues)`.
+fn second_stage(enc: &Encoder, text: &str, score: f32, mut cues: Vec<Cue>) -> (f32, Vec<Cue>) {
+    let z1 = logit(score);
+    let z2 = enc.logit(text);
+    let c = enc.combine;
+    let z = c.stage1 * z1 + c.encoder * z2 + c.bias;
+    cues.push(Cue {
+        id: Cow::Borrowed("model.encoder"),
+        weight: z - z1,
+        matched: format!("encoder logit {z2:.2}"),
+    });
+    (1.0 / (1.0 + (-z).exp()), cues)
 }
