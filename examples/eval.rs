@@ -9,7 +9,7 @@ fn main() -> anyhow::Result<()> {
     let json = args.any(|a| a == "--json");
     let detector = Detector::new(DetectorSettings::default());
     shopkeep::eval::run(
-        std::path::Path::new(&path),
+        &[std::path::PathBuf::from(path)],
         &detector,
         json,
         &mut std::io::stdout(),

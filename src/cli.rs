@@ -45,9 +45,11 @@ pub enum Command {
         #[arg(long, default_value = config::DEFAULT_PATH)]
         config: PathBuf,
     },
-    /// Measure the detector on a labelled JSON Lines file.
+    /// Measure the detector on labelled JSON Lines files (each file one
+    /// family): pooled and per-family figures.
     Eval {
-        file: PathBuf,
+        #[arg(required = true)]
+        files: Vec<PathBuf>,
         #[arg(long, default_value = config::DEFAULT_PATH)]
         config: PathBuf,
         #[arg(long)]
@@ -82,6 +84,24 @@ pub enum Command {
         /// word one author used is their topic, not a pattern).
         #[arg(long, default_value_t = crate::train::Options::default().min_files)]
         min_files: usize,
+        /// Leave one family (file) out at a time: fit on the others, score
+        /// it, and report per family and pooled (writes nothing).
+        #[arg(long)]
+        leave_out_families: bool,
+        /// With --leave-out-families: files used for training only, never
+        /// scored (e.g. the invented development sets).
+        #[arg(long, num_args = 1..)]
+        extra: Vec<PathBuf>,
+        /// With --leave-out-families: the encoder's left-out logits
+        /// (`tools/encoder.py lofo`), to report it alone and combined.
+        #[arg(long)]
+        encoder_scores: Option<PathBuf>,
+        /// First-stage score below which the encoder is not run.
+        #[arg(long, default_value_t = 0.05)]
+        gate: f32,
+        /// Keep the shipped learned layer in every fold instead of refitting it.
+        #[arg(long)]
+        shipped_first_stage: bool,
     },
     /// Show what the bot would reply to one message.
     Preview {
@@ -163,10 +183,14 @@ pub async fn run(cli: Cli) -> anyhow::Result<i32> {
             json,
         } => replay(&file, &config, db, json).await,
         Command::Check { config } => check(&config),
-        Command::Eval { file, config, json } => {
+        Command::Eval {
+            files,
+            config,
+            json,
+        } => {
             let config = load_config(&config)?;
             let detector = crate::core::detect::Detector::new(config.detector_settings());
-            crate::eval::run(&file, &detector, json, &mut std::io::stdout().lock())?;
+            crate::eval::run(&files, &detector, json, &mut std::io::stdout().lock())?;
             Ok(0)
         }
         Command::Train {
@@ -179,10 +203,16 @@ pub async fn run(cli: Cli) -> anyhow::Result<i32> {
             negative_weight,
             min_count,
             min_files,
+            leave_out_families,
+            extra,
+            encoder_scores,
+            gate,
+            shipped_first_stage,
         } => {
             let config = load_config(&config)?;
             let settings = crate::core::detect::DetectorSettings {
                 learned: crate::core::detect::LearnedLayer::Off,
+                encoder: None,
                 ..config.detector_settings()
             };
             let detector = crate::core::detect::Detector::new(settings);
@@ -194,6 +224,28 @@ pub async fn run(cli: Cli) -> anyhow::Result<i32> {
                 negative_weight,
                 folds,
             };
+            if leave_out_families {
+                let shipped =
+                    crate::core::detect::Detector::new(crate::core::detect::DetectorSettings {
+                        encoder: None,
+                        ..config.detector_settings()
+                    });
+                let lofo = crate::lofo::Lofo {
+                    families: &files,
+                    extra: &extra,
+                    encoder_scores: encoder_scores.as_deref(),
+                    gate,
+                    shipped_first_stage,
+                };
+                crate::lofo::run(
+                    &lofo,
+                    &detector,
+                    &shipped,
+                    &options,
+                    &mut std::io::stdout().lock(),
+                )?;
+                return Ok(0);
+            }
             crate::train::run(
                 &files,
                 &detector,
@@ -288,6 +340,13 @@ fn check(config_path: &Path) -> anyhow::Result<i32> {
             config.catalogue.len(),
             config.templates_dir.display()
         );
+        match &config.encoder {
+            Some(e) => println!(
+                "detector: rules + learned layer + encoder (sha256 {})",
+                e.sha256
+            ),
+            None => println!("detector: no encoder (second stage off)"),
+        }
         Ok(0)
     } else {
         for p in &problems {

@@ -18,7 +18,9 @@
 //! - [`reply`] — handlebars templates, Discord escaping, compliance checks
 //!   and hot reload; implements the core's `Replies` port.
 //! - [`replay`] — runs a transcript through the engine and reports.
-//! - [`eval`] — measures the detector on a labelled file.
+//! - [`eval`] — measures the detector on labelled files, per family.
+//! - [`train`] — fits the learned layer; [`lofo`] — the leave-one-family-out
+//!   figure for both stages and their combination.
 //! - [`views`] — readable and CSV output of audit records and tickets.
 //! - [`app`] — wiring from config to the reply layer; `preview`.
 //! - [`cli`] — the `shopkeep` subcommands.
@@ -30,6 +32,7 @@ pub mod core;
 pub mod discord;
 pub mod engine;
 pub mod eval;
+pub mod lofo;
 pub mod reload;
 pub mod replay;
 pub mod reply;

@@ -239,3 +239,59 @@ fn a_missing_or_broken_weights_file_is_named_with_its_line() {
         "{e}"
     );
 }
+
+#[test]
+fn the_encoder_is_on_by_default_off_on_request_and_off_with_rules_alone() {
+    let (_dir, file) = folder();
+    let c = load_str(&file, GOOD).unwrap();
+    assert!(c.encoder.is_some(), "the shipped encoder is on by default");
+    let off = format!("{GOOD}\n[detector]\nencoder = \"off\"\n");
+    assert!(load_str(&file, &off).unwrap().encoder.is_none());
+    let rules = format!("{GOOD}\n[detector]\nmodel = \"rules\"\n");
+    assert!(load_str(&file, &rules).unwrap().encoder.is_none());
+    let both = format!("{GOOD}\n[detector]\nmodel = \"rules\"\nencoder = \"embedded\"\n");
+    assert!(load_str(&file, &both).unwrap().encoder.is_some());
+}
+
+#[test]
+fn an_encoder_file_is_checked_against_its_checksum_and_named_when_wrong() {
+    let (dir, file) = folder();
+    let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("models");
+    let weights = std::fs::read(root.join("encoder.safetensors")).unwrap();
+    std::fs::write(dir.path().join("ours.safetensors"), &weights).unwrap();
+    std::fs::copy(
+        root.join("tokenizer.json"),
+        dir.path().join("tokenizer.json"),
+    )
+    .unwrap();
+    let src = format!("{GOOD}\n[detector]\nencoder = \"ours.safetensors\"\n");
+
+    // No checksum file beside it.
+    let e = only_error(&file, &src);
+    assert_eq!(e.key.as_deref(), Some("detector.encoder"));
+    assert!(e.message.contains("ours.safetensors.sha256"), "{e}");
+
+    // The right checksum: it loads.
+    let sum = crate::core::detect::encoder::sha256_hex(&weights);
+    std::fs::write(
+        dir.path().join("ours.safetensors.sha256"),
+        format!("{sum}  ours.safetensors\n"),
+    )
+    .unwrap();
+    assert!(load_str(&file, &src).unwrap().encoder.is_some());
+
+    // Truncated after the checksum was written: refused, naming the file
+    // and both checksums.
+    std::fs::write(dir.path().join("ours.safetensors"), &weights[..1000]).unwrap();
+    let e = only_error(&file, &src);
+    assert!(
+        e.message.contains("ours.safetensors") && e.message.contains(&sum),
+        "{e}"
+    );
+    assert!(e.message.contains("checksum mismatch"), "{e}");
+
+    // A missing file is named with its resolved path.
+    let src = format!("{GOOD}\n[detector]\nencoder = \"models/none.safetensors\"\n");
+    let e = only_error(&file, &src);
+    assert!(e.message.contains("none.safetensors"), "{e}");
+}

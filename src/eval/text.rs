@@ -20,10 +20,49 @@ pub fn write_text(r: &Report, out: &mut dyn Write) -> io::Result<()> {
         r.precision, r.recall, r.f1, r.fp_rate
     )?;
     writeln!(out, "tp {}  fp {}  fn {}  tn {}", c.tp, c.fp, c.fn_, c.tn)?;
+    writeln!(
+        out,
+        "recall reachable at precision >= 0.90: {:.3}   at >= 0.95: {:.3}   false positives on random-draw negatives: {:.4} of {}",
+        r.recall_at_p90, r.recall_at_p95, r.rnd_fp_rate, r.rnd_negatives
+    )?;
+    if r.families.len() > 1 {
+        families(&r.families, out)?;
+    }
     confusion(r, out)?;
     kinds(r, out)?;
     sweep(r, out)?;
     misses(r, out)
+}
+
+/// The per-family table (also used by `train --leave-out-families`).
+pub fn families(rows: &[super::FamilyRow], out: &mut dyn Write) -> io::Result<()> {
+    writeln!(
+        out,
+        "\n{:<16} {:>6} {:>5} {:>6} {:>6} {:>6} {:>8} {:>8} {:>7} {:>7}",
+        "family", "n", "asks", "P", "R", "F1", "fp-rate", "rnd-fp", "R@P.90", "R@P.95"
+    )?;
+    for f in rows {
+        let rnd = if f.rnd_negatives == 0 {
+            "-".to_string()
+        } else {
+            format!("{:.4}", f.rnd_fp_rate)
+        };
+        writeln!(
+            out,
+            "{:<16} {:>6} {:>5} {:>6.3} {:>6.3} {:>6.3} {:>8.4} {:>8} {:>7.3} {:>7.3}",
+            f.family,
+            f.n,
+            f.solicitations,
+            f.precision,
+            f.recall,
+            f.f1,
+            f.fp_rate,
+            rnd,
+            f.recall_at_p90,
+            f.recall_at_p95
+        )?;
+    }
+    Ok(())
 }
 
 fn confusion(r: &Report, out: &mut dyn Write) -> io::Result<()> {
