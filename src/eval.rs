@@ -195,7 +195,7 @@ pub fn recall_at_precision(scored: &[Scored], target: f64) -> f64 {
             fp += 1;
         }
         // Only a threshold between distinct scores can be chosen.
-        let last_of_score = sorted.get(k + 1).is_none_or(|n| n.score < s.score);
+        let last_of_score = sorted.get(k + 1).map_or(true, |n| n.score < s.score);
         if last_of_score && ratio(tp, tp + fp) >= target {
             best = best.max(ratio(tp, positives));
         }

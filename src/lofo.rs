@@ -168,7 +168,7 @@ fn first_stage(
             for (k, fam) in families.iter().enumerate().filter(|(k, _)| *k != left) {
                 tr.extend(rows[k].iter().cloned());
                 tg.extend(fam.iter().map(gold));
-                tf.extend(std::iter::repeat_n(k as u32, fam.len()));
+                tf.extend(std::iter::repeat(k as u32).take(fam.len()));
             }
             tr.extend(extra_rows.iter().cloned());
             tg.extend(extra.iter().map(gold));
