@@ -204,20 +204,6 @@ impl Detector {
         }
     }
 
-    /// The first stage's log-odds and the encoder's logit, for fitting how
-    /// they combine (`shopkeep train --leave-out-families`).
-    pub fn stage_logits(&self, text: &str) -> (f32, Option<f32>) {
-        let tokens = tokenize(text);
-        let analysis = self.model.analyze(&tokens);
-        let outcome = score::score(&analysis);
-        let s1 = match &self.learned {
-            Some(m) => learned::combine(m, &analysis, outcome.cues).0,
-            None => outcome.score,
-        };
-        let z2 = self.settings.encoder.as_ref().map(|e| e.logit(text));
-        (logit(s1), z2)
-    }
-
     pub fn settings(&self) -> &DetectorSettings {
         &self.settings
     }
