@@ -1,6 +1,7 @@
 #!/usr/bin/env python3
 """Fine-tune the detector's second stage: a small transformer encoder
-(all-MiniLM-L6-v2, cut to its first layers) with a one-logit head, on the
+(all-MiniLM-L6-v2, cut to its first layers) with a small head (the pooled
+vector, standardised, through one hidden GELU layer to one logit), on the
 real labelled corpus (tests/data/real/*.jsonl).
 
 Two commands:
@@ -69,7 +70,7 @@ def read_rows(paths):
 class Encoder(torch.nn.Module):
     """BERT encoder cut to `layers` layers, mean pooling, one-logit head."""
 
-    def __init__(self, weights, layers):
+    def __init__(self, weights, layers, hidden=0, seed=0):
         super().__init__()
         self.layers = layers
         self.p = torch.nn.ParameterDict()
@@ -80,8 +81,31 @@ class Encoder(torch.nn.Module):
                 if int(name.split(".")[2]) >= layers:
                     continue
             self.p[name.replace(".", "__")] = torch.nn.Parameter(t.float().clone())
-        self.head_w = torch.nn.Parameter(torch.zeros(HIDDEN))
+        # The head reads the pooled vector standardised with the training
+        # rows' mean and spread (fixed buffers, folded into the first head
+        # matrix on export), then one hidden GELU layer (or none).
+        self.register_buffer("norm_mu", torch.zeros(HIDDEN))
+        self.register_buffer("norm_sd", torch.ones(HIDDEN))
+        self.hidden = hidden
+        if hidden:
+            g = torch.Generator().manual_seed(seed)
+            bound = 1.0 / math.sqrt(HIDDEN)
+            self.head_w1 = torch.nn.Parameter((torch.rand(hidden, HIDDEN, generator=g) * 2 - 1) * bound)
+            self.head_b1 = torch.nn.Parameter(torch.zeros(hidden))
+            self.head_w = torch.nn.Parameter(torch.zeros(hidden))
+        else:
+            self.head_w = torch.nn.Parameter(torch.zeros(HIDDEN))
         self.head_b = torch.nn.Parameter(torch.zeros(()))
+
+    def head_params(self):
+        return [p for n, p in self.named_parameters() if n.startswith("head_")]
+
+    def head(self, pooled, dropout=0.0):
+        x = (pooled - self.norm_mu) / self.norm_sd
+        x = F.dropout(x, dropout, self.training)
+        if self.hidden:
+            x = F.dropout(F.gelu(F.linear(x, self.head_w1, self.head_b1)), dropout, self.training)
+        return x @ self.head_w + self.head_b
 
     def w(self, name):
         return self.p[name.replace(".", "__")]
@@ -130,14 +154,16 @@ class Encoder(torch.nn.Module):
             x = self.layer(i, x, mask)
         return x
 
-    def top(self, x, mask, start, dropout=0.0):
-        """Layers [start, layers), mean pooling, head: the trained part."""
-        x = F.dropout(x, dropout, self.training) if start == 0 else x
+    def pool(self, x, mask, start, dropout=0.0):
+        """Layers [start, layers) and mean pooling over real tokens."""
         for i in range(start, self.layers):
             x = self.layer(i, x, mask, dropout)
         m = mask.unsqueeze(-1).float()
-        pooled = (x * m).sum(1) / m.sum(1).clamp(min=1.0)
-        return pooled @ self.head_w + self.head_b
+        return (x * m).sum(1) / m.sum(1).clamp(min=1.0)
+
+    def top(self, x, mask, start, dropout=0.0):
+        """Layers [start, layers), mean pooling, head: the trained part."""
+        return self.head(self.pool(x, mask, start, dropout), dropout)
 
 
 def encode_all(tok, texts, max_tokens):
@@ -174,6 +200,17 @@ def batches(idx, seqs, size, shuffle, rng):
         yield (c, *padded(c, seqs))
 
 
+def head_batches(idx, states, size, rng):
+    """Head-only training: every state is one pooled vector, so a batch is
+    a plain stack of them (no padding), in random order."""
+    order = list(idx)
+    rng.shuffle(order)
+    for k in range(0, len(order), size):
+        c = order[k : k + size]
+        x = torch.stack([states[i] for i in c])
+        yield c, x, torch.ones((len(c), 1), dtype=torch.long)
+
+
 @torch.no_grad()
 def frozen_states(base, ids, o, log):
     """The output of the frozen part for every row, computed once: the
@@ -184,17 +221,37 @@ def frozen_states(base, ids, o, log):
     t0 = time.time()
     for c, a, m in batches(range(len(ids)), ids, 64, False, None):
         x = model.bottom(a, m, upto)
-        for r, i in enumerate(c):
-            out[i] = x[r, : len(ids[i])].clone()
+        if o.train_layers == 0:
+            # Nothing below the head is trained: keep the pooled vector as a
+            # one-token "state" (mean pooling over one token is itself).
+            x = model.pool(x, m, upto)
+            for r, i in enumerate(c):
+                out[i] = x[r : r + 1].clone()
+        else:
+            for r, i in enumerate(c):
+                out[i] = x[r, : len(ids[i])].clone()
     log(f"frozen part (embeddings + {upto} layers) for {len(ids)} rows in {time.time() - t0:.0f} s")
     return out
+
+
+@torch.no_grad()
+def standardise(model, states, idx, start):
+    """Set the head's input standardisation from the training rows' pooled
+    vectors under the pretrained weights."""
+    pooled = []
+    for c, x, m in batches(idx, states, 256, False, None):
+        pooled.append(model.pool(x, m, start))
+    p = torch.cat(pooled)
+    model.norm_mu.copy_(p.mean(0))
+    model.norm_sd.copy_(p.std(0).clamp(min=1e-6))
 
 
 def train(base, states, gold, idx, o, log):
     torch.manual_seed(o.seed)
     rng = random.Random(o.seed)
-    model = Encoder(base, o.layers)
+    model = Encoder(base, o.layers, o.head_hidden, o.seed)
     start = o.layers - o.train_layers
+    standardise(model.eval(), states, idx, start)
     trained = [
         p
         for n, p in model.p.items()
@@ -207,7 +264,7 @@ def train(base, states, gold, idx, o, log):
     opt = torch.optim.AdamW(
         [
             {"params": trained, "lr": o.lr, "weight_decay": 0.01},
-            {"params": [model.head_w, model.head_b], "lr": o.head_lr, "weight_decay": 0.0},
+            {"params": model.head_params(), "lr": o.head_lr, "weight_decay": o.head_weight_decay},
         ]
     )
     steps = o.epochs * math.ceil(len(idx) / o.batch)
@@ -218,14 +275,14 @@ def train(base, states, gold, idx, o, log):
     t0, done = time.time(), 0
     for ep in range(o.epochs):
         total = 0.0
-        for c, x, m in batches(idx, states, o.batch, True, rng):
+        for c, x, m in head_batches(idx, states, o.batch, rng) if start == o.layers else batches(idx, states, o.batch, True, rng):
             y = torch.tensor([1.0 if gold[i] else 0.0 for i in c])
             wgt = torch.tensor([1.0 if gold[i] else o.negative_weight for i in c])
             z = model.top(x, m, start, o.dropout)
             loss = (F.binary_cross_entropy_with_logits(z, y, reduction="none") * wgt).mean()
             opt.zero_grad()
             loss.backward()
-            torch.nn.utils.clip_grad_norm_(trained + [model.head_w, model.head_b], 1.0)
+            torch.nn.utils.clip_grad_norm_(trained + model.head_params(), 1.0)
             opt.step()
             sched.step()
             total += loss.item() * len(c)
@@ -259,8 +316,20 @@ def quantise(model):
             tensors[name + ".scale"] = scale.contiguous()
         else:
             tensors[name] = t.contiguous()
-    tensors["head.weight"] = model.head_w.detach().float().reshape(1, HIDDEN).contiguous()
-    tensors["head.bias"] = model.head_b.detach().float().reshape(1).contiguous()
+    # Fold the standardisation into the first head matrix:
+    # W (x - mu) / sd + b = (W / sd) x + (b - (W / sd) mu).
+    mu, sd = model.norm_mu.double(), model.norm_sd.double()
+    if model.hidden:
+        w1 = model.head_w1.detach().double() / sd[None, :]
+        b1 = model.head_b1.detach().double() - w1 @ mu
+        tensors["head.hidden.weight"] = w1.float().contiguous()
+        tensors["head.hidden.bias"] = b1.float().contiguous()
+        w, b = model.head_w.detach().double(), model.head_b.detach().double()
+    else:
+        w = model.head_w.detach().double() / sd
+        b = model.head_b.detach().double() - w @ mu
+    tensors["head.weight"] = w.float().reshape(1, -1).contiguous()
+    tensors["head.bias"] = b.float().reshape(1).contiguous()
     return tensors
 
 
@@ -279,6 +348,8 @@ def main():
     ap.add_argument("--batch", type=int, default=32)
     ap.add_argument("--lr", type=float, default=1e-4)
     ap.add_argument("--head-lr", type=float, default=1e-3)
+    ap.add_argument("--head-hidden", type=int, default=128, help="hidden units in the head (0: a linear head)")
+    ap.add_argument("--head-weight-decay", type=float, default=1e-3)
     ap.add_argument("--dropout", type=float, default=0.1)
     ap.add_argument("--negative-weight", type=float, default=1.5)
     ap.add_argument("--seed", type=int, default=1234)
@@ -319,7 +390,7 @@ def main():
         model = train(base, states, gold, list(range(len(everything))), o, log)
         tensors = quantise(model)
         meta = {
-            "format": "shopkeep-encoder-1",
+            "format": "shopkeep-encoder-2" if o.head_hidden else "shopkeep-encoder-1",
             "layers": str(o.layers),
             "max_tokens": str(o.max_tokens),
             "combine": " ".join(str(float(x)) for x in o.combine.split()),

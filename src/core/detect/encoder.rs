@@ -8,11 +8,13 @@
 //! and scoring one message. It never reads files: the edge (`config`)
 //! reads them and hands the bytes over; the shipped model is compiled in.
 //!
-//! File format (`shopkeep-encoder-1`, safetensors): every matrix `X` is
-//! stored as `X.q8` (u8, value + 128) and `X.scale` (f32, one per row);
-//! vectors are plain f32; `head.weight` / `head.bias` map the mean-pooled
-//! token states to one logit. Metadata: `format`, `layers`, `max_tokens`,
-//! `combine` ("stage1 encoder bias gate").
+//! File format (safetensors): every encoder matrix `X` is stored as `X.q8`
+//! (u8, value + 128) and `X.scale` (f32, one per row); vectors are plain
+//! f32. The head maps the mean-pooled token states to one logit: in
+//! `shopkeep-encoder-1`, `head.weight` / `head.bias` directly; in
+//! `shopkeep-encoder-2`, first `head.hidden.weight` / `head.hidden.bias`
+//! and an erf GELU, then `head.weight` / `head.bias`. Metadata: `format`,
+//! `layers`, `max_tokens`, `combine` ("stage1 encoder bias gate").
 
 use std::collections::HashMap;
 use std::fmt;
@@ -45,7 +47,7 @@ pub enum EncoderError {
         expected: String,
         found: String,
     },
-    /// The weights file is not a usable `shopkeep-encoder-1` file.
+    /// The weights file is not a usable `shopkeep-encoder-1` or `-2` file.
     Weights { file: String, detail: String },
     /// The tokenizer file cannot be read or does not fit the weights.
     Tokenizer { file: String, detail: String },
@@ -86,6 +88,9 @@ pub struct Combine {
 /// and share it behind an `Arc`.
 pub struct Encoder {
     model: BertModel,
+    /// `head.hidden.weight` transposed (384 × hidden) and its bias, in
+    /// `shopkeep-encoder-2` files.
+    hidden: Option<(Tensor, Tensor)>,
     head: Tensor,
     head_bias: f32,
     tokenizer: Tokenizer,
@@ -172,6 +177,31 @@ impl Encoder {
             .get("embeddings.word_embeddings.weight")
             .map(|t| t.dims()[0])
             .ok_or_else(|| bad("missing tensor embeddings.word_embeddings.weight".into()))?;
+        let hidden = if meta.hidden_layer {
+            let get = |name: &str| {
+                tensors
+                    .get(name)
+                    .cloned()
+                    .ok_or_else(|| bad(format!("missing tensor {name}")))
+            };
+            let w = get("head.hidden.weight")?;
+            let b = get("head.hidden.bias")?;
+            let ok = w.dims().len() == 2 && w.dims()[1] == 384 && b.dims() == [w.dims()[0]];
+            if !ok {
+                return Err(bad(format!(
+                    "head.hidden.weight {:?} and head.hidden.bias {:?} do not map 384 values to a hidden layer",
+                    w.dims(),
+                    b.dims()
+                )));
+            }
+            Some((
+                w.t().map_err(|e| bad(e.to_string()))?,
+                b.unsqueeze(0).map_err(|e| bad(e.to_string()))?,
+            ))
+        } else {
+            None
+        };
+        let head_inputs = hidden.as_ref().map_or(384, |(w, _)| w.dims()[1]);
         let head = tensors
             .get("head.weight")
             .ok_or_else(|| bad("missing tensor head.weight".into()))
@@ -187,6 +217,12 @@ impl Encoder {
             .first()
             .copied()
             .ok_or_else(|| bad("head.bias is empty".into()))?;
+        if head.dims() != [head_inputs] {
+            return Err(bad(format!(
+                "head.weight has {:?} values but the head's input has {head_inputs}",
+                head.dims()
+            )));
+        }
         let config = bert_config(meta.layers, vocab);
         let vb = VarBuilder::from_tensors(tensors, DType::F32, &Device::Cpu);
         let model = BertModel::load(vb, &config).map_err(|e| {
@@ -198,6 +234,7 @@ impl Encoder {
         let tokenizer = load_tokenizer(tokenizer, tokenizer_name, vocab)?;
         Ok(Encoder {
             model,
+            hidden,
             head,
             head_bias,
             tokenizer,
@@ -221,8 +258,13 @@ impl Encoder {
         let input = Tensor::from_vec(ids, (1, n), &Device::Cpu)?;
         let types = input.zeros_like()?;
         let states = self.model.forward(&input, &types, None)?;
-        let pooled = (states.sum(1)? / n as f64)?.squeeze(0)?;
-        let z = (pooled * &self.head)?.sum_all()?.to_scalar::<f32>()?;
+        let mut pooled = (states.sum(1)? / n as f64)?;
+        if let Some((w, b)) = &self.hidden {
+            pooled = pooled.matmul(w)?.broadcast_add(b)?.gelu_erf()?;
+        }
+        let z = (pooled.squeeze(0)? * &self.head)?
+            .sum_all()?
+            .to_scalar::<f32>()?;
         Ok(z + self.head_bias)
     }
 
@@ -261,6 +303,8 @@ fn clip(text: &str, max: usize) -> &str {
 
 struct Meta {
     layers: usize,
+    /// The head has a hidden layer (`shopkeep-encoder-2`).
+    hidden_layer: bool,
     max_tokens: usize,
     combine: Combine,
 }
@@ -275,12 +319,15 @@ fn read_metadata(bytes: &[u8]) -> Result<Meta, String> {
             .map(String::as_str)
             .ok_or_else(|| format!("metadata lacks `{k}` (not written by tools/encoder.py)"))
     };
-    let format = get("format")?;
-    if format != "shopkeep-encoder-1" {
-        return Err(format!(
-            "format `{format}` is not shopkeep-encoder-1 (written by tools/encoder.py)"
-        ));
-    }
+    let hidden_layer = match get("format")? {
+        "shopkeep-encoder-1" => false,
+        "shopkeep-encoder-2" => true,
+        other => {
+            return Err(format!(
+                "format `{other}` is not shopkeep-encoder-1 or -2 (written by tools/encoder.py)"
+            ))
+        }
+    };
     let number = |k: &str, lo: usize, hi: usize| -> Result<usize, String> {
         let v = get(k)?;
         v.parse::<usize>()
@@ -300,6 +347,7 @@ fn read_metadata(bytes: &[u8]) -> Result<Meta, String> {
         })?;
     Ok(Meta {
         layers,
+        hidden_layer,
         max_tokens,
         combine: Combine {
             stage1: c[0],

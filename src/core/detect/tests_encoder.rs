@@ -165,3 +165,36 @@ fn a_checksum_file_is_read_as_sha256sum_writes_it() {
     assert_eq!(recorded_checksum("  abc123\n"), "abc123");
     assert_eq!(recorded_checksum(""), "");
 }
+
+/// The shipped weights with one tensor left out, re-serialised with the
+/// same metadata (and so the same format).
+fn without_tensor(name: &str) -> Vec<u8> {
+    let st = safetensors::SafeTensors::deserialize(WEIGHTS).expect("shipped weights parse");
+    let (_, meta) = safetensors::SafeTensors::read_metadata(WEIGHTS).expect("metadata");
+    let kept: Vec<(String, safetensors::tensor::TensorView<'_>)> = st
+        .tensors()
+        .into_iter()
+        .filter(|(n, _)| n != name)
+        .collect();
+    assert!(kept.len() + 1 == st.len(), "the shipped file has {name}");
+    safetensors::serialize(kept, meta.metadata().clone()).expect("serialise")
+}
+
+#[test]
+fn a_file_missing_part_of_its_head_is_refused_naming_the_tensor() {
+    for name in ["head.hidden.weight", "head.weight"] {
+        let bytes = without_tensor(name);
+        let err = Encoder::from_bytes(
+            &bytes,
+            "headless.safetensors",
+            &sha256_hex(&bytes),
+            TOKENIZER,
+            "t.json",
+        )
+        .expect_err("a head tensor is missing");
+        assert!(matches!(err, EncoderError::Weights { .. }), "{err:?}");
+        let text = err.to_string();
+        assert!(text.starts_with("headless.safetensors: "), "{text}");
+        assert!(text.contains(name), "{text}");
+    }
+}
