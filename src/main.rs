@@ -4,6 +4,7 @@
 use clap::Parser;
 
 fn main() {
+    one_thread_per_inference();
     let filter = tracing_subscriber::EnvFilter::try_from_env("SHOPKEEP_LOG")
         .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("warn"));
     tracing_subscriber::fmt()
@@ -29,4 +30,19 @@ fn main() {
         }
     };
     std::process::exit(code);
+}
+
+/// The encoder (candle) splits each matrix product over `RAYON_NUM_THREADS`
+/// threads, by default one per core. One message's products are too small
+/// to gain from that, and the other cores are busy with the gateway, the
+/// store and deliveries: on the 2-core dev machine, with both cores busy,
+/// a chat message took 27–45 ms split over two threads and 8–10 ms on one.
+/// (On idle cores two threads are a little faster: reply p50 12 ms against
+/// 16 ms, `cargo bench --bench latency`.) A bot shares its machine, so
+/// unless the operator set it, use one thread. Set here, before the async runtime
+/// or any other thread starts, because the variable is process-wide.
+fn one_thread_per_inference() {
+    if std::env::var_os("RAYON_NUM_THREADS").is_none() {
+        std::env::set_var("RAYON_NUM_THREADS", "1");
+    }
 }
