@@ -33,7 +33,9 @@ pub enum Command {
         file: PathBuf,
         #[arg(long, default_value = config::DEFAULT_PATH)]
         config: PathBuf,
-        /// SQLite file for state and audit (default: the config's storage.path; `:memory:` allowed).
+        /// SQLite file to keep state and audit in (default: a throwaway
+        /// in-memory store, so a replay never touches the live bot's store,
+        /// where replayed tickets and cooldowns would silence real customers).
         #[arg(long)]
         db: Option<String>,
         /// One JSON object per message instead of the readable transcript.
@@ -303,7 +305,14 @@ async fn replay(
     json: bool,
 ) -> anyhow::Result<i32> {
     let config = load_config(config_path)?;
-    let db = db.unwrap_or_else(|| config.storage_path.clone());
+    let db = db.unwrap_or_else(|| {
+        eprintln!(
+            "replay: using a throwaway in-memory store (the config's store {} is not touched; \
+             pass --db FILE to keep state and audit)",
+            config.storage_path
+        );
+        ":memory:".to_string()
+    });
     let replies = crate::app::replies(&config)?;
     let store = Store::open(&db).await?;
     let mut engine = Engine::start(config.policy(), replies, store.clone(), Source::Replay).await?;
@@ -362,7 +371,7 @@ async fn existing_store(db: Option<String>, config: &Path) -> anyhow::Result<Sto
     let db = db_path(db, config)?;
     if db != ":memory:" && !Path::new(&db).exists() {
         anyhow::bail!(
-            "no store at {db}: run `shopkeep replay` or `shopkeep run` first, or pass --db"
+            "no store at {db}: run `shopkeep run` (or `shopkeep replay FILE --db {db}`) first, or pass --db"
         );
     }
     Store::open(&db).await

@@ -156,6 +156,66 @@ fn the_readable_replay_shows_replies_silences_and_a_summary() {
 }
 
 #[test]
+fn replay_without_db_never_touches_the_live_store() {
+    // A brand replays last week's export next to the running bot: the
+    // replayed tickets and cooldowns must not land in the bot's store,
+    // where they would silence real customers.
+    let dir = tempfile::tempdir().unwrap();
+    let live_store = dir.path().join("live.db");
+    let shipped = std::fs::read_to_string(root().join("config/shopkeep.toml")).unwrap();
+    let edited = shipped
+        .replace(
+            "path = \"shopkeep.db\"",
+            &format!("path = \"{}\"", live_store.display()),
+        )
+        .replace(
+            "dir = \"../templates\"",
+            &format!("dir = \"{}\"", root().join("templates").display()),
+        );
+    assert!(
+        edited.contains("live.db"),
+        "the shipped config names its store"
+    );
+    let config = dir.path().join("shopkeep.toml");
+    std::fs::write(&config, edited).unwrap();
+
+    let o = shopkeep(&[
+        "replay",
+        example().to_str().unwrap(),
+        "--config",
+        config.to_str().unwrap(),
+        "--json",
+    ]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    assert!(
+        stdout(&o)
+            .lines()
+            .any(|l| l.contains("\"action\":\"reply\"")),
+        "the replay still decides and answers"
+    );
+    assert!(
+        stderr(&o).contains("throwaway in-memory store"),
+        "{}",
+        stderr(&o)
+    );
+    assert!(
+        !live_store.exists(),
+        "replay created or wrote the live store"
+    );
+
+    // Twice in a row: each run starts fresh, so the second answers the
+    // same messages instead of finding them already answered.
+    let again = shopkeep(&[
+        "replay",
+        example().to_str().unwrap(),
+        "--config",
+        config.to_str().unwrap(),
+        "--json",
+    ]);
+    assert_eq!(stdout(&again), stdout(&o));
+}
+
+#[test]
 fn replaying_twice_on_one_store_never_replies_twice_and_audit_lists_every_reply() {
     let dir = tempfile::tempdir().unwrap();
     let db = dir.path().join("shopkeep.db");
