@@ -161,6 +161,26 @@ fn opting_out_by_replying_to_the_bot_is_confirmed_once_and_sticks() {
 }
 
 #[test]
+fn opting_out_by_mentioning_the_bot_is_confirmed() {
+    // README promises opt-out by mention: "<@bot> stop" arrives with the
+    // mention still in the text.
+    let (p, mut s) = (policy(), State::new());
+    let mut stop = msg("m2", "alice", "general", "<@900000000000000001> stop");
+    stop.mentions = vec!["900000000000000001".into()];
+    stop.mentions_bot = true;
+    let d = run(&mut s, &p, &stop, t0());
+    assert_eq!(d.reason, Reason::OptOutConfirmed);
+    assert_eq!(d.action, ActionKind::Reply);
+    let later = run(
+        &mut s,
+        &p,
+        &msg("m3", "alice", "general", ASK),
+        t0() + Duration::days(3),
+    );
+    assert_eq!(later.reason, Reason::OptedOut);
+}
+
+#[test]
 fn a_stray_stop_in_chat_is_not_an_opt_out() {
     let d = decide(
         &msg("m1", "bob", "general", "stop"),

@@ -171,10 +171,47 @@ fn words_only(text: &str) -> String {
     cleaned.split_whitespace().collect::<Vec<_>>().join(" ")
 }
 
+/// Mentions at the start or end of a message address it ("<@bot> stop",
+/// "stop @Shopkeep"): they are not part of the command. Raw Discord user
+/// mentions (`<@123>`, `<@!123>`) and typed `@names` are dropped there;
+/// a mention in the middle stays, so "<@bot> stop <@friend> pls" is read
+/// whole.
+fn without_addressing(text: &str) -> &str {
+    fn is_mention(token: &str) -> bool {
+        let t = token.trim_matches(|c: char| matches!(c, ',' | ':' | '.' | '!'));
+        let raw = t
+            .strip_prefix("<@")
+            .and_then(|r| r.strip_suffix('>'))
+            .map(|id| id.trim_start_matches('!'));
+        match raw {
+            Some(id) => !id.is_empty() && id.chars().all(|c| c.is_ascii_digit()),
+            None => t.len() > 1 && t.starts_with('@'),
+        }
+    }
+    let mut rest = text.trim();
+    loop {
+        let before = rest;
+        if let Some(first) = rest.split_whitespace().next() {
+            if is_mention(first) {
+                rest = rest[rest.find(first).unwrap_or(0) + first.len()..].trim_start();
+            }
+        }
+        if let Some(last) = rest.split_whitespace().next_back() {
+            if is_mention(last) && last.len() < rest.len() {
+                rest = rest[..rest.len() - last.len()].trim_end();
+            }
+        }
+        if rest == before {
+            return rest;
+        }
+    }
+}
+
 /// A short command-like message: it starts with one of the phrases and has at
-/// most a few words after it ("stop", "stop pls", "no thanks, stop").
+/// most a few words after it ("stop", "stop pls", "no thanks, stop"), once
+/// the mentions that address it are set aside ("<@bot> stop").
 fn matches_command(phrases: &[String], text: &str) -> bool {
-    let words = words_only(text);
+    let words = words_only(without_addressing(text));
     if words.split(' ').count() > 8 {
         return false;
     }
@@ -216,6 +253,31 @@ mod tests {
             "where is the bus stop near your store"
         ));
         assert!(!matches_command(&stop, "stopping by the showroom tomorrow, do you have the oak bench in stock and what does delivery cost"));
+    }
+
+    #[test]
+    fn a_stop_addressed_to_the_bot_by_mention_is_a_command() {
+        let stop = words(&["stop", "no thanks"]);
+        for text in [
+            "<@1234567890> stop",
+            "<@!1234567890> stop",
+            "<@1234567890>, no thanks",
+            "stop <@1234567890>",
+            "@Shopkeep stop",
+            "@Shopkeep: stop please",
+            "<@1234567890> <@1234567890> STOP",
+        ] {
+            assert!(matches_command(&stop, text), "{text}");
+        }
+        // Only addressing mentions are set aside: the rest still has to be
+        // a short command.
+        assert!(!matches_command(&stop, "<@1234567890>"));
+        assert!(!matches_command(
+            &stop,
+            "<@1234567890> where is the bus stop near your store"
+        ));
+        assert!(!matches_command(&stop, "<@1234567890> @friend"));
+        assert!(!matches_command(&stop, "<@12a> stop"));
     }
 
     #[test]
