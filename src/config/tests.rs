@@ -295,3 +295,29 @@ fn an_encoder_file_is_checked_against_its_checksum_and_named_when_wrong() {
     let e = only_error(&file, &src);
     assert!(e.message.contains("none.safetensors"), "{e}");
 }
+
+#[test]
+fn the_store_path_starts_at_the_config_folder_and_is_absolute() {
+    let (dir, file) = folder();
+    let c = load_str(&file, GOOD).unwrap();
+    let expected = std::path::absolute(dir.path().join("shopkeep.db")).unwrap();
+    assert_eq!(Path::new(&c.storage_path), expected);
+
+    let src = format!("{GOOD}\n[storage]\npath = \"state/bot.db\"\n");
+    let c = load_str(&file, &src).unwrap();
+    assert_eq!(
+        Path::new(&c.storage_path),
+        std::path::absolute(dir.path().join("state/bot.db")).unwrap()
+    );
+
+    let src = format!("{GOOD}\n[storage]\npath = \":memory:\"\n");
+    assert_eq!(load_str(&file, &src).unwrap().storage_path, ":memory:");
+
+    // The shipped config, loaded as `--config config/shopkeep.toml` from
+    // the crate's folder (where cargo runs tests): its store sits beside it.
+    let shipped = load(Path::new("config/shopkeep.toml")).expect("the shipped config loads");
+    assert_eq!(
+        Path::new(&shipped.storage_path),
+        std::path::absolute("config/shopkeep.db").unwrap()
+    );
+}

@@ -388,7 +388,7 @@ pub(super) fn validate(
         compliance,
         templates_dir,
         templates,
-        storage_path: raw.storage.path,
+        storage_path: store_path(base, &raw.storage.path),
         catalogue,
     })
 }
@@ -601,6 +601,21 @@ fn validate_catalogue(
         });
     }
     out
+}
+
+/// The store's path as the process will open it: `:memory:` as it is; a
+/// relative path starts at the config file's folder (as the templates'
+/// does), whatever folder `shopkeep` is run from, and is made absolute so
+/// that every message naming the store says exactly where it is.
+fn store_path(base: &Path, path: &str) -> String {
+    if path == ":memory:" {
+        return path.to_string();
+    }
+    let joined = base.join(path);
+    std::path::absolute(&joined)
+        .unwrap_or(joined)
+        .display()
+        .to_string()
 }
 
 #[cfg(test)]
