@@ -318,7 +318,7 @@ fn handoff(
         message_id: msg.id.clone(),
     });
     let wants_ack = first && !matches!(trigger, HandoffTrigger::ReviewBand);
-    if wants_ack && policy.mode == Mode::Live {
+    if wants_ack && policy.speaks_to(msg) {
         let (kind, template) = if msg.is_dm() {
             (ReplyKind::HandoffDm, policy.templates.handoff_dm.clone())
         } else {

@@ -305,6 +305,76 @@ fn shadow_mode_records_the_reply_it_would_send_and_sends_nothing() {
 }
 
 #[test]
+fn in_shadow_mode_a_dm_is_handed_off_and_acknowledged_as_in_live() {
+    // A customer who writes to the bot privately during the shadow week
+    // must not be met with silence: the ticket opens and they are told so.
+    let mut p = policy();
+    p.mode = Mode::Shadow;
+    let mut s = State::new();
+    let d = run(
+        &mut s,
+        &p,
+        &dm("d1", "carol", "hi, can you help me pick a table?"),
+        t0(),
+    );
+    assert_eq!(d.action, ActionKind::Handoff);
+    assert!(d
+        .actions
+        .iter()
+        .any(|a| matches!(a, Action::OpenHandoff { .. })));
+    assert!(
+        d.actions
+            .iter()
+            .any(|a| matches!(a, Action::ReplyInChannel { .. } | Action::SendDm { .. })),
+        "the DM is acknowledged: {:?}",
+        d.actions
+    );
+}
+
+#[test]
+fn in_shadow_mode_a_public_handoff_opens_a_ticket_but_posts_nothing_in_public() {
+    let mut p = policy();
+    p.mode = Mode::Shadow;
+    let mut s = State::new();
+    let d = run(
+        &mut s,
+        &p,
+        &msg(
+            "m1",
+            "farah",
+            "general",
+            "can I talk to someone about my order?",
+        ),
+        t0(),
+    );
+    assert_eq!(d.action, ActionKind::Handoff);
+    assert_eq!(d.actions.len(), 1, "only the ticket: {:?}", d.actions);
+    assert!(matches!(d.actions[0], Action::OpenHandoff { .. }));
+}
+
+#[test]
+fn in_shadow_mode_stop_is_recorded_everywhere_and_confirmed_only_in_a_dm() {
+    let mut p = policy();
+    p.mode = Mode::Shadow;
+    let mut s = State::new();
+    let mut public = msg("m1", "alice", "general", "stop");
+    public.mentions_bot = true;
+    let d = run(&mut s, &p, &public, t0());
+    assert_eq!(d.reason, Reason::OptOutConfirmed);
+    assert!(
+        d.actions.is_empty(),
+        "nothing posted in public: {:?}",
+        d.actions
+    );
+    assert!(s.is_opted_out("alice"));
+
+    let d = run(&mut s, &p, &dm("d1", "bob", "stop"), t0());
+    assert_eq!(d.reason, Reason::OptOutConfirmed);
+    assert_eq!(d.action, ActionKind::Reply);
+    assert_eq!(d.actions.len(), 1, "{:?}", d.actions);
+}
+
+#[test]
 fn staff_speaking_in_a_thread_keeps_the_bot_out_of_it() {
     let (p, mut s) = (policy(), State::new());
     let in_thread = |id: &str, user: &str| {

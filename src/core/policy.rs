@@ -11,7 +11,7 @@ use chrono_tz::Tz;
 
 use super::catalogue::Catalogue;
 use super::detect::Detector;
-use super::model::{ChannelRef, Timestamp};
+use super::model::{ChannelRef, Inbound, Timestamp};
 use super::normalize::normalize;
 
 /// Whether replies are posted or only recorded.
@@ -145,6 +145,16 @@ impl Policy {
 
     pub fn is_opt_in(&self, text: &str) -> bool {
         matches_command(&self.start_words, text)
+    }
+
+    /// Whether the bot may answer this message with a message of its own.
+    /// Live: always. Shadow: only in a DM. Shadow mode keeps the bot out of
+    /// public channels while a brand watches what it would say, but a person
+    /// who writes to the bot privately (a question for staff, "stop") is
+    /// answered as in live mode: silence there helps nobody. Hand-offs open
+    /// real tickets in both modes (docs/deploy.md has the whole table).
+    pub fn speaks_to(&self, msg: &Inbound) -> bool {
+        self.mode == Mode::Live || msg.is_dm()
     }
 
     /// The message asks for a person anywhere in its text.

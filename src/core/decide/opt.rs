@@ -7,7 +7,7 @@
 
 use super::{render, send, variant_effect, Decision};
 use crate::core::model::{ActionKind, Inbound, Reason, ReplyTo};
-use crate::core::policy::{Mode, Policy};
+use crate::core::policy::Policy;
 use crate::core::replies::{Replies, ReplyKind};
 use crate::core::state::{Effect, State};
 
@@ -64,7 +64,8 @@ pub(super) fn opt_commands(
 
 /// Record an opt-out/opt-in and send one short confirmation where the user
 /// spoke (a DM stays a DM). The preference is recorded even if the
-/// confirmation cannot be rendered or the bot is in shadow mode.
+/// confirmation cannot be rendered; in shadow mode it is confirmed only in
+/// a DM (`Policy::speaks_to`).
 #[allow(clippy::too_many_arguments)]
 fn confirm(
     mut d: Decision,
@@ -85,7 +86,7 @@ fn confirm(
     d.reason = reason;
     match render(msg, state, replies, kind, template, None) {
         Ok(reply) => {
-            if policy.mode == Mode::Live {
+            if policy.speaks_to(msg) {
                 d.action = ActionKind::Reply;
                 d.actions.push(send(msg, &reply.text));
             }
