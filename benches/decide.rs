@@ -64,8 +64,10 @@ fn messages(n: usize) -> Vec<Inbound> {
 
 fn bench(c: &mut Criterion) {
     let root = Path::new(env!("CARGO_MANIFEST_DIR"));
-    let config =
+    let mut config =
         shopkeep::config::load(&root.join("config/shopkeep.toml")).expect("shipped config loads");
+    // The shipped config starts in shadow; measure the live decision path.
+    config.mode = shopkeep::core::policy::Mode::Live;
     let replies = shopkeep::app::replies(&config).expect("shipped templates load");
     let policy = config.policy();
     let batch = messages(10_000);

@@ -45,6 +45,8 @@ fn config(fake: &FakeDiscord, dir: &Path) -> Config {
     let path = Path::new(env!("CARGO_MANIFEST_DIR")).join("config/shopkeep.toml");
     let mut config = shopkeep::config::load(&path).expect("the shipped config loads");
     config.discord.api_base = Some(fake.rest_base().to_owned());
+    // The shipped config starts in shadow; these run the bot live.
+    config.mode = shopkeep::core::policy::Mode::Live;
     config.storage_path = dir.join("bench.db").display().to_string();
     let l = &mut config.limits;
     (l.per_bot, l.per_server, l.per_channel) = (u32::MAX, u32::MAX, u32::MAX);

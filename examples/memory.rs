@@ -25,8 +25,10 @@ fn peak_rss_mb() -> f64 {
 #[tokio::main(flavor = "current_thread")]
 async fn main() -> anyhow::Result<()> {
     let root = Path::new(env!("CARGO_MANIFEST_DIR"));
-    let config = shopkeep::config::load(&root.join("config/shopkeep.toml"))
+    let mut config = shopkeep::config::load(&root.join("config/shopkeep.toml"))
         .map_err(|e| anyhow::anyhow!("{e}"))?;
+    // The shipped config starts in shadow; measure the live path.
+    config.mode = shopkeep::core::policy::Mode::Live;
     let replies = shopkeep::app::replies(&config)?;
     let dir = tempfile::tempdir()?;
     let db = dir.path().join("memory.db");

@@ -349,6 +349,14 @@ fn check(config_path: &Path) -> anyhow::Result<i32> {
             config.catalogue.len(),
             config.templates_dir.display()
         );
+        println!(
+            "mode: {}",
+            match config.mode {
+                crate::core::policy::Mode::Live => "live (replies are posted)",
+                crate::core::policy::Mode::Shadow =>
+                    "shadow (public replies are recorded, not posted; DMs and hand-offs are real)",
+            }
+        );
         match &config.encoder {
             Some(e) => println!(
                 "detector: rules + learned layer + encoder (sha256 {})",

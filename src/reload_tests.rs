@@ -31,7 +31,13 @@ fn copy_shipped() -> (tempfile::TempDir, PathBuf) {
         }
     }
     let config = dir.path().join("config/shopkeep.toml");
-    std::fs::copy(root.join("config/shopkeep.toml"), &config).unwrap();
+    // The shipped config starts in shadow; reloads are watched live.
+    let shipped = std::fs::read_to_string(root.join("config/shopkeep.toml")).unwrap();
+    std::fs::write(
+        &config,
+        shipped.replace("mode = \"shadow\"", "mode = \"live\""),
+    )
+    .unwrap();
     (dir, config)
 }
 

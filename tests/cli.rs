@@ -28,9 +28,41 @@ fn stderr(o: &Output) -> String {
     String::from_utf8_lossy(&o.stderr).into_owned()
 }
 
-/// Replay as JSON; one object per message, keyed by message id.
+/// The shipped config switched to live mode (it ships in shadow), in a
+/// folder of its own, with the shipped templates.
+fn live_config() -> PathBuf {
+    static DIR: std::sync::OnceLock<tempfile::TempDir> = std::sync::OnceLock::new();
+    let dir = DIR.get_or_init(|| {
+        let dir = tempfile::tempdir().unwrap();
+        let shipped = std::fs::read_to_string(root().join("config/shopkeep.toml")).unwrap();
+        assert!(
+            shipped.contains("mode = \"shadow\""),
+            "the shipped config starts in shadow"
+        );
+        let live = shipped
+            .replace("mode = \"shadow\"", "mode = \"live\"")
+            .replace(
+                "dir = \"../templates\"",
+                &format!("dir = \"{}\"", root().join("templates").display()),
+            );
+        std::fs::write(dir.path().join("shopkeep.toml"), live).unwrap();
+        dir
+    });
+    dir.path().join("shopkeep.toml")
+}
+
+/// Replay as JSON in live mode; one object per message, keyed by message id.
 fn replay_json(file: &Path, db: &str) -> HashMap<String, Value> {
-    let o = shopkeep(&["replay", file.to_str().unwrap(), "--db", db, "--json"]);
+    let config = live_config();
+    let o = shopkeep(&[
+        "replay",
+        file.to_str().unwrap(),
+        "--config",
+        config.to_str().unwrap(),
+        "--db",
+        db,
+        "--json",
+    ]);
     assert!(o.status.success(), "replay failed: {}", stderr(&o));
     stdout(&o)
         .lines()
@@ -145,7 +177,13 @@ fn replay_of_the_example_answers_asks_and_stays_silent_with_reasons() {
 
 #[test]
 fn the_readable_replay_shows_replies_silences_and_a_summary() {
-    let o = shopkeep(&["replay", example().to_str().unwrap(), "--db", ":memory:"]);
+    let config = live_config();
+    let o = shopkeep(&[
+        "replay",
+        example().to_str().unwrap(),
+        "--config",
+        config.to_str().unwrap(),
+    ]);
     assert!(o.status.success(), "{}", stderr(&o));
     let text = stdout(&o);
     assert!(text.contains("→ reply [multi_brand#"), "{text}");
@@ -164,6 +202,7 @@ fn replay_without_db_never_touches_the_live_store() {
     let live_store = dir.path().join("live.db");
     let shipped = std::fs::read_to_string(root().join("config/shopkeep.toml")).unwrap();
     let edited = shipped
+        .replace("mode = \"shadow\"", "mode = \"live\"")
         .replace(
             "path = \"shopkeep.db\"",
             &format!("path = \"{}\"", live_store.display()),
@@ -275,6 +314,7 @@ fn a_malformed_transcript_line_is_reported_and_skipped() {
 fn check_passes_on_the_shipped_config_and_names_the_problem_in_a_bad_one() {
     let o = shopkeep(&["check"]);
     assert!(o.status.success(), "{}", stderr(&o));
+    assert!(stdout(&o).contains("mode: shadow"), "{}", stdout(&o));
 
     let dir = tempfile::tempdir().unwrap();
     let bad = dir.path().join("bad.toml");
@@ -323,10 +363,13 @@ fn killing_replay_midway_loses_no_audit_record_of_a_reply_it_reported() {
     let transcript = dir.path().join("long.jsonl");
     long_transcript(&transcript, 20_000);
     let db = dir.path().join("kill.db");
+    let config = live_config();
     let mut child = Command::new(env!("CARGO_BIN_EXE_shopkeep"))
         .args([
             "replay",
             transcript.to_str().unwrap(),
+            "--config",
+            config.to_str().unwrap(),
             "--db",
             db.to_str().unwrap(),
             "--json",

@@ -187,7 +187,10 @@ fn the_shipped_config_is_valid() {
         env!("CARGO_MANIFEST_DIR"),
         "/config/shopkeep.toml"
     )));
-    assert!(c.is_ok(), "{}", c.unwrap_err());
+    let c = c.unwrap_or_else(|e| panic!("{e}"));
+    // A brand copying the example starts in shadow: going live is a
+    // deliberate edit.
+    assert_eq!(c.mode, crate::core::policy::Mode::Shadow);
 }
 
 #[test]

@@ -173,7 +173,9 @@ fn config_path() -> PathBuf {
 /// bot on the same file is a restart), and wait until its commands are
 /// registered (poise holds slash commands back until then).
 pub async fn start_bot(fake: &FakeDiscord, db: &Path) -> TicketBot {
-    let config = shopkeep::config::load(&config_path()).expect("the shipped config loads");
+    let mut config = shopkeep::config::load(&config_path()).expect("the shipped config loads");
+    // The shipped config starts in shadow; the desk is tested live.
+    config.mode = shopkeep::core::policy::Mode::Live;
     let replies = shopkeep::app::replies(&config).expect("the shipped templates load");
     let store = Store::open(db.to_str().unwrap()).await.unwrap();
     let engine = Engine::start(

@@ -49,6 +49,8 @@ pub fn config(fake: &FakeDiscord, dir: &TempDir) -> Config {
     let path = Path::new(env!("CARGO_MANIFEST_DIR")).join("config/shopkeep.toml");
     let mut config = shopkeep::config::load(&path).expect("the shipped config loads");
     config.discord.api_base = Some(fake.rest_base().to_owned());
+    // The shipped config starts in shadow; these run the bot live.
+    config.mode = shopkeep::core::policy::Mode::Live;
     config.storage_path = dir.path().join("shopkeep.db").display().to_string();
     config
 }
