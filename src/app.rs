@@ -127,11 +127,7 @@ pub fn preview(
     let d = decide(&msg, now, &State::new(), &policy, &set);
     let mut out = String::new();
     if let Some(v) = &d.verdict {
-        let cues: Vec<String> = v
-            .cues
-            .iter()
-            .map(|c| format!("{}({:+.2})", c.id, c.weight))
-            .collect();
+        let cues: Vec<String> = v.cues.iter().map(|c| c.label()).collect();
         writeln!(
             out,
             "verdict:    {} {:.2} (reply at {:.2})",

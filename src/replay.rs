@@ -155,6 +155,7 @@ pub fn json_line(d: &Decision) -> serde_json::Value {
         "verdict": verdict.map_or("not", |v| v.class.as_str()),
         "score": verdict.map_or(0.0, |v| v.score),
         "cues": verdict.map(|v| v.cues.iter().map(|c| c.id.to_string()).collect::<Vec<_>>()).unwrap_or_default(),
+        "cue_details": verdict.map(|v| v.cues.iter().map(|c| json!({"id": c.id, "weight": c.weight, "matched": c.matched})).collect::<Vec<_>>()).unwrap_or_default(),
         "category": d.category.as_ref().map(|c| c.id.clone()),
         "action": match d.action { ActionKind::Reply => "reply", ActionKind::Handoff => "handoff", ActionKind::None => "none" },
         "reply": d.actions.iter().find_map(action_text),
@@ -198,7 +199,7 @@ fn write_text(out: &mut dyn Write, msg: &Inbound, d: &Decision) -> std::io::Resu
         let cues = v
             .cues
             .iter()
-            .map(|c| format!("{}({:+.2})", c.id, c.weight))
+            .map(|c| c.label())
             .collect::<Vec<_>>()
             .join(" ");
         let category = d.category.as_ref().map_or(String::new(), |c| {

@@ -191,6 +191,30 @@ fn the_readable_replay_shows_replies_silences_and_a_summary() {
     assert!(text.contains("⇄ hand-off to staff: direct message to the bot"));
     assert!(text.contains("Summary"));
     assert!(text.contains("held back"));
+    // The learned layer's cues name the words that counted.
+    assert!(text.contains("lex.word["), "{text}");
+    assert!(text.contains("lex.pair["), "{text}");
+}
+
+#[test]
+fn replay_json_gives_each_cue_with_its_weight_and_words() {
+    let out = replay_json(&example(), ":memory:");
+    let details = out["m03"]["cue_details"].as_array().expect("cue_details");
+    let ids: Vec<&str> = details.iter().map(|c| c["id"].as_str().unwrap()).collect();
+    let listed: Vec<&str> = out["m03"]["cues"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|c| c.as_str().unwrap())
+        .collect();
+    assert_eq!(ids, listed, "the same cues, in the same order");
+    for c in details {
+        assert!(c["weight"].as_f64().is_some(), "{c}");
+        if c["id"] == "lex.word" || c["id"] == "lex.pair" {
+            assert!(!c["matched"].as_str().unwrap().is_empty(), "{c}");
+        }
+    }
+    assert!(ids.contains(&"lex.word"), "{ids:?}");
 }
 
 #[test]

@@ -127,7 +127,7 @@ impl AuditRecord {
             cues: d.verdict.as_ref().map_or_else(String::new, |v| {
                 v.cues
                     .iter()
-                    .map(|c| format!("{}({:+.2})", c.id, c.weight))
+                    .map(|c| c.label())
                     .collect::<Vec<_>>()
                     .join(" ")
             }),

@@ -97,6 +97,20 @@ pub struct Cue {
     pub matched: String,
 }
 
+impl Cue {
+    /// How explanations print a cue: `id(+w.ww)`, and for the learned
+    /// layer's word cues the word or words that counted, which their id
+    /// alone does not say: `lex.word[oak](+0.95)`, `lex.pair[where buy](+0.50)`.
+    pub fn label(&self) -> String {
+        let words = self.id.starts_with("lex.") && self.id != "lex.other";
+        if words && !self.matched.is_empty() {
+            format!("{}[{}]({:+.2})", self.id, self.matched, self.weight)
+        } else {
+            format!("{}({:+.2})", self.id, self.weight)
+        }
+    }
+}
+
 /// The detector's answer for one message.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Verdict {
