@@ -262,16 +262,27 @@ fn logit(p: f32) -> f32 {
     (p / (1.0 - p)).ln()
 }
 
-/// Join the encoder's view to the first stage's: the difference it makes
-/// is one more cue, so the score stays `sigmoid(prior + sum of cues)`.
+/// Join the encoder's view to the first stage's. The combined log-odds
+/// `stage1 * z1 + encoder * z2 + bias` is explained as two more cues, so
+/// the score stays `sigmoid(prior + sum of cues)` and each cue says what
+/// it did: `model.first_stage_share` takes back the part of the first
+/// stage's log-odds the combination does not trust (`(stage1 - 1) * z1`;
+/// on real messages the first stage's confidence means little), and
+/// `model.encoder` is what the encoder adds (`encoder * z2 + bias`), with
+/// the same sign as its own reading of the message.
 fn second_stage(enc: &Encoder, text: &str, score: f32, mut cues: Vec<Cue>) -> (f32, Vec<Cue>) {
     let z1 = logit(score);
     let z2 = enc.logit(text);
     let c = enc.combine;
     let z = c.stage1 * z1 + c.encoder * z2 + c.bias;
     cues.push(Cue {
+        id: Cow::Borrowed("model.first_stage_share"),
+        weight: (c.stage1 - 1.0) * z1,
+        matched: format!("first stage log-odds {z1:.2} weighed {:.3}", c.stage1),
+    });
+    cues.push(Cue {
         id: Cow::Borrowed("model.encoder"),
-        weight: z - z1,
+        weight: c.encoder * z2 + c.bias,
         matched: format!("encoder logit {z2:.2}"),
     });
     (1.0 / (1.0 + (-z).exp()), cues)

@@ -56,7 +56,7 @@ fn the_shipped_encoder_scores_real_asks_above_real_non_asks() {
 }
 
 #[test]
-fn the_encoder_joins_the_explanation_as_one_cue_and_keeps_the_score_arithmetic() {
+fn the_encoder_joins_the_explanation_with_its_own_sign_and_keeps_the_score_arithmetic() {
     let d = with_encoder();
     let v = d.detect(ASKS[0]);
     let cue = v
@@ -65,6 +65,13 @@ fn the_encoder_joins_the_explanation_as_one_cue_and_keeps_the_score_arithmetic()
         .find(|c| c.id == "model.encoder")
         .expect("the encoder ran on an ask");
     assert!(cue.matched.starts_with("encoder logit"), "{cue:?}");
+    // The encoder reads this ask as an ask: its cue pushes towards
+    // solicitation, however confident the first stage was.
+    assert!(cue.weight > 0.0, "{cue:?}");
+    assert!(
+        v.cues.iter().any(|c| c.id == "model.first_stage_share"),
+        "{v:?}"
+    );
     let z = v.prior + v.cues.iter().map(|c| c.weight).sum::<f32>();
     let s = 1.0 / (1.0 + (-z).exp());
     assert!((s - v.score).abs() < 1e-4, "{s} vs {}", v.score);
