@@ -28,27 +28,33 @@ fn stderr(o: &Output) -> String {
     String::from_utf8_lossy(&o.stderr).into_owned()
 }
 
+/// The shipped config with `edits` applied (each `(from, to)` must occur in
+/// it) and its templates folder made absolute, written as `dir/name`.
+fn edited_config(dir: &Path, name: &str, edits: &[(&str, &str)]) -> PathBuf {
+    let mut text = std::fs::read_to_string(root().join("config/shopkeep.toml")).unwrap();
+    let templates = format!("dir = \"{}\"", root().join("templates").display());
+    for (from, to) in edits
+        .iter()
+        .chain([("dir = \"../templates\"", templates.as_str())].iter())
+    {
+        assert!(text.contains(from), "the shipped config has `{from}`");
+        text = text.replace(from, to);
+    }
+    let file = dir.join(name);
+    std::fs::write(&file, text).unwrap();
+    file
+}
+
 /// The shipped config switched to live mode (it ships in shadow), in a
 /// folder of its own, with the shipped templates.
 fn live_config() -> PathBuf {
     static DIR: std::sync::OnceLock<tempfile::TempDir> = std::sync::OnceLock::new();
-    let dir = DIR.get_or_init(|| {
-        let dir = tempfile::tempdir().unwrap();
-        let shipped = std::fs::read_to_string(root().join("config/shopkeep.toml")).unwrap();
-        assert!(
-            shipped.contains("mode = \"shadow\""),
-            "the shipped config starts in shadow"
-        );
-        let live = shipped
-            .replace("mode = \"shadow\"", "mode = \"live\"")
-            .replace(
-                "dir = \"../templates\"",
-                &format!("dir = \"{}\"", root().join("templates").display()),
-            );
-        std::fs::write(dir.path().join("shopkeep.toml"), live).unwrap();
-        dir
-    });
-    dir.path().join("shopkeep.toml")
+    let dir = DIR.get_or_init(|| tempfile::tempdir().unwrap());
+    edited_config(
+        dir.path(),
+        "shopkeep.toml",
+        &[("mode = \"shadow\"", "mode = \"live\"")],
+    )
 }
 
 /// Replay as JSON in live mode; one object per message, keyed by message id.
@@ -224,23 +230,15 @@ fn replay_without_db_never_touches_the_live_store() {
     // where they would silence real customers.
     let dir = tempfile::tempdir().unwrap();
     let live_store = dir.path().join("live.db");
-    let shipped = std::fs::read_to_string(root().join("config/shopkeep.toml")).unwrap();
-    let edited = shipped
-        .replace("mode = \"shadow\"", "mode = \"live\"")
-        .replace(
-            "path = \"shopkeep.db\"",
-            &format!("path = \"{}\"", live_store.display()),
-        )
-        .replace(
-            "dir = \"../templates\"",
-            &format!("dir = \"{}\"", root().join("templates").display()),
-        );
-    assert!(
-        edited.contains("live.db"),
-        "the shipped config names its store"
+    let store_line = format!("path = \"{}\"", live_store.display());
+    let config = edited_config(
+        dir.path(),
+        "shopkeep.toml",
+        &[
+            ("mode = \"shadow\"", "mode = \"live\""),
+            ("path = \"shopkeep.db\"", &store_line),
+        ],
     );
-    let config = dir.path().join("shopkeep.toml");
-    std::fs::write(&config, edited).unwrap();
 
     let o = shopkeep(&[
         "replay",
@@ -341,15 +339,11 @@ fn check_passes_on_the_shipped_config_and_names_the_problem_in_a_bad_one() {
     assert!(stdout(&o).contains("mode: shadow"), "{}", stdout(&o));
 
     let dir = tempfile::tempdir().unwrap();
-    let bad = dir.path().join("bad.toml");
-    let shipped = std::fs::read_to_string(root().join("config/shopkeep.toml")).unwrap();
-    let broken = shipped
-        .replace("per_channel = 6", "per_channel = 0")
-        .replace(
-            "dir = \"../templates\"",
-            &format!("dir = \"{}\"", root().join("templates").display()),
-        );
-    std::fs::write(&bad, broken).unwrap();
+    let bad = edited_config(
+        dir.path(),
+        "bad.toml",
+        &[("per_channel = 6", "per_channel = 0")],
+    );
     let o = shopkeep(&["check", "--config", bad.to_str().unwrap()]);
     assert_eq!(o.status.code(), Some(1));
     let err = stderr(&o);
@@ -573,22 +567,19 @@ fn invite_asks_for_the_bot_and_commands_scopes() {
     assert!(url.contains("scope=bot%20applications.commands"), "{url}");
 }
 
-/// A config folder copied from the shipped one, with `[detector] model`
-/// pointing at `weights` (relative to the config).
-/// The shipped config with another learned layer and the encoder off, so
-/// what is measured is the learned layer itself.
+/// The shipped config with another learned layer (`model`, relative to the
+/// config) and the encoder off, so what is measured is the learned layer
+/// itself.
 fn config_with_model(dir: &Path, model: &str) -> PathBuf {
-    let shipped = std::fs::read_to_string(root().join("config/shopkeep.toml")).unwrap();
-    let edited = shipped
-        .replace("model = \"embedded\"", &format!("model = \"{model}\""))
-        .replace("encoder = \"embedded\"", "encoder = \"off\"")
-        .replace(
-            "dir = \"../templates\"",
-            &format!("dir = \"{}\"", root().join("templates").display()),
-        );
-    let file = dir.join("shopkeep.toml");
-    std::fs::write(&file, edited).unwrap();
-    file
+    let model_line = format!("model = \"{model}\"");
+    edited_config(
+        dir,
+        "shopkeep.toml",
+        &[
+            ("model = \"embedded\"", &model_line),
+            ("encoder = \"embedded\"", "encoder = \"off\""),
+        ],
+    )
 }
 
 #[test]
