@@ -130,54 +130,53 @@ fn a_flood_in_one_channel_is_cut_to_the_channel_quota() {
     assert_eq!(replies, 6);
 }
 
-#[test]
-fn opting_out_by_replying_to_the_bot_is_confirmed_once_and_sticks() {
-    let (p, mut s) = (policy(), State::new());
-    let mut stop = msg("m2", "alice", "general", "no thanks, stop");
-    stop.reply_to = Some(ReplyTo::Bot);
-    let d = run(&mut s, &p, &stop, t0());
-    assert_eq!(d.reason, Reason::OptOutConfirmed);
-    assert_eq!(d.action, ActionKind::Reply);
-    let later = run(
-        &mut s,
-        &p,
-        &msg("m3", "alice", "general", ASK),
-        t0() + Duration::days(3),
-    );
-    assert_eq!(later.reason, Reason::OptedOut);
-    let mut again = stop.clone();
-    again.id = "m4".into();
-    assert_eq!(run(&mut s, &p, &again, t0()).reason, Reason::OptedOut);
-    let mut start = msg("m5", "alice", "general", "start");
-    start.reply_to = Some(ReplyTo::Bot);
-    assert_eq!(run(&mut s, &p, &start, t0()).reason, Reason::OptInConfirmed);
-    let d = run(
-        &mut s,
-        &p,
-        &msg("m6", "alice", "general", ASK),
-        t0() + Duration::days(3),
-    );
-    assert_eq!(d.action, ActionKind::Reply);
+/// A message addressed to the bot: a reply to it, or a mention (README
+/// promises both; a mention arrives still in the text, "<@bot> stop").
+fn to_bot(id: &str, text: &str, by_mention: bool) -> Inbound {
+    if by_mention {
+        let mut m = msg(
+            id,
+            "alice",
+            "general",
+            &format!("<@900000000000000001> {text}"),
+        );
+        m.mentions = vec!["900000000000000001".into()];
+        m.mentions_bot = true;
+        m
+    } else {
+        let mut m = msg(id, "alice", "general", text);
+        m.reply_to = Some(ReplyTo::Bot);
+        m
+    }
 }
 
 #[test]
-fn opting_out_by_mentioning_the_bot_is_confirmed() {
-    // README promises opt-out by mention: "<@bot> stop" arrives with the
-    // mention still in the text.
-    let (p, mut s) = (policy(), State::new());
-    let mut stop = msg("m2", "alice", "general", "<@900000000000000001> stop");
-    stop.mentions = vec!["900000000000000001".into()];
-    stop.mentions_bot = true;
-    let d = run(&mut s, &p, &stop, t0());
-    assert_eq!(d.reason, Reason::OptOutConfirmed);
-    assert_eq!(d.action, ActionKind::Reply);
-    let later = run(
-        &mut s,
-        &p,
-        &msg("m3", "alice", "general", ASK),
-        t0() + Duration::days(3),
-    );
-    assert_eq!(later.reason, Reason::OptedOut);
+fn opting_out_by_reply_or_by_mention_is_confirmed_once_and_sticks() {
+    for by_mention in [false, true] {
+        let (p, mut s) = (policy(), State::new());
+        let stop = to_bot("m2", "no thanks, stop", by_mention);
+        let d = run(&mut s, &p, &stop, t0());
+        assert_eq!(d.reason, Reason::OptOutConfirmed, "mention: {by_mention}");
+        assert_eq!(d.action, ActionKind::Reply);
+        let later = run(
+            &mut s,
+            &p,
+            &msg("m3", "alice", "general", ASK),
+            t0() + Duration::days(3),
+        );
+        assert_eq!(later.reason, Reason::OptedOut);
+        let again = to_bot("m4", "no thanks, stop", by_mention);
+        assert_eq!(run(&mut s, &p, &again, t0()).reason, Reason::OptedOut);
+        let start = to_bot("m5", "start", by_mention);
+        assert_eq!(run(&mut s, &p, &start, t0()).reason, Reason::OptInConfirmed);
+        let d = run(
+            &mut s,
+            &p,
+            &msg("m6", "alice", "general", ASK),
+            t0() + Duration::days(3),
+        );
+        assert_eq!(d.action, ActionKind::Reply, "mention: {by_mention}");
+    }
 }
 
 #[test]
