@@ -5,13 +5,20 @@ use clap::Parser;
 
 fn main() {
     one_thread_per_inference();
-    let filter = tracing_subscriber::EnvFilter::try_from_env("SHOPKEEP_LOG")
-        .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("warn"));
+    let cli = shopkeep::cli::Cli::parse();
+    let directives = shopkeep::cli::log_directives(
+        std::env::var("SHOPKEEP_LOG").ok(),
+        std::env::var("RUST_LOG").ok(),
+        &cli.command,
+    );
+    let filter = tracing_subscriber::EnvFilter::try_new(&directives).unwrap_or_else(|e| {
+        eprintln!("shopkeep: ignoring the log filter {directives:?}: {e}");
+        tracing_subscriber::EnvFilter::new("warn")
+    });
     tracing_subscriber::fmt()
         .with_env_filter(filter)
         .with_writer(std::io::stderr)
         .init();
-    let cli = shopkeep::cli::Cli::parse();
     let runtime = match tokio::runtime::Builder::new_multi_thread()
         .enable_all()
         .build()
@@ -24,6 +31,8 @@ fn main() {
     };
     let code = match runtime.block_on(shopkeep::cli::run(cli)) {
         Ok(code) => code,
+        // `shopkeep audit --csv | head`: the reader left; that is not a failure.
+        Err(e) if closed_pipe(&e) => 0,
         Err(e) => {
             eprintln!("shopkeep: {e:#}");
             1
@@ -45,4 +54,13 @@ fn one_thread_per_inference() {
     if std::env::var_os("RAYON_NUM_THREADS").is_none() {
         std::env::set_var("RAYON_NUM_THREADS", "1");
     }
+}
+
+/// Whether `e` comes from writing to a pipe whose reader has gone.
+fn closed_pipe(e: &anyhow::Error) -> bool {
+    e.chain().any(|cause| {
+        cause
+            .downcast_ref::<std::io::Error>()
+            .is_some_and(|io| io.kind() == std::io::ErrorKind::BrokenPipe)
+    })
 }

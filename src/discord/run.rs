@@ -232,6 +232,13 @@ fn staff_framework(desk: SharedDesk) -> poise::Framework<StaffData, staff::Error
     poise::Framework::builder()
         .options(poise::FrameworkOptions {
             commands: staff::commands(),
+            // Staff commands are slash commands only: a message that merely
+            // mentions the bot is a customer's, not a command to parse (with
+            // mention-as-prefix poise warned on every one).
+            prefix_options: poise::PrefixFrameworkOptions {
+                mention_as_prefix: false,
+                ..Default::default()
+            },
             ..Default::default()
         })
         .setup(move |ctx, _ready, framework| {

@@ -69,7 +69,11 @@ async fn this_ticket(ctx: Ctx<'_>, command: &str) -> Result<Option<TicketRecord>
 }
 
 /// Take ownership of this ticket.
-#[poise::command(slash_command, guild_only)]
+#[poise::command(
+    slash_command,
+    guild_only,
+    default_member_permissions = "MANAGE_MESSAGES"
+)]
 pub async fn claim(ctx: Ctx<'_>) -> Result<(), Error> {
     let Some(me) = staff_only(ctx, "claim").await? else {
         return Ok(());
@@ -99,7 +103,11 @@ pub async fn claim(ctx: Ctx<'_>) -> Result<(), Error> {
 }
 
 /// Give this ticket back to the team.
-#[poise::command(slash_command, guild_only)]
+#[poise::command(
+    slash_command,
+    guild_only,
+    default_member_permissions = "MANAGE_MESSAGES"
+)]
 pub async fn unclaim(ctx: Ctx<'_>) -> Result<(), Error> {
     let Some(me) = staff_only(ctx, "unclaim").await? else {
         return Ok(());
@@ -120,7 +128,11 @@ pub async fn unclaim(ctx: Ctx<'_>) -> Result<(), Error> {
 }
 
 /// Close this ticket, send the customer a closing message and archive the thread.
-#[poise::command(slash_command, guild_only)]
+#[poise::command(
+    slash_command,
+    guild_only,
+    default_member_permissions = "MANAGE_MESSAGES"
+)]
 pub async fn close(
     ctx: Ctx<'_>,
     #[description = "Added to the closing message the customer receives"] message: Option<String>,
@@ -149,7 +161,11 @@ pub async fn close(
 }
 
 /// List open tickets with their age and owner.
-#[poise::command(slash_command, guild_only)]
+#[poise::command(
+    slash_command,
+    guild_only,
+    default_member_permissions = "MANAGE_MESSAGES"
+)]
 pub async fn tickets(ctx: Ctx<'_>) -> Result<(), Error> {
     if staff_only(ctx, "tickets").await?.is_none() {
         return Ok(());
@@ -159,7 +175,11 @@ pub async fn tickets(ctx: Ctx<'_>) -> Result<(), Error> {
 }
 
 /// Ignore a user (no replies, no tickets) for a while or until unblocked.
-#[poise::command(slash_command, guild_only)]
+#[poise::command(
+    slash_command,
+    guild_only,
+    default_member_permissions = "MANAGE_MESSAGES"
+)]
 pub async fn block(
     ctx: Ctx<'_>,
     #[description = "Who to block"] user: User,
@@ -187,7 +207,11 @@ pub async fn block(
 }
 
 /// Lift a block.
-#[poise::command(slash_command, guild_only)]
+#[poise::command(
+    slash_command,
+    guild_only,
+    default_member_permissions = "MANAGE_MESSAGES"
+)]
 pub async fn unblock(
     ctx: Ctx<'_>,
     #[description = "Who to unblock"] user: User,

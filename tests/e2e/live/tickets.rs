@@ -43,12 +43,12 @@ async fn open_ticket(bot: &Bot, id: u64) -> (String, RecordedRequest) {
 }
 
 /// Waits until poise has registered the staff commands (slash commands are
-/// held back until then).
-async fn commands_registered(bot: &Bot) {
+/// held back until then); returns the registration.
+async fn commands_registered(bot: &Bot) -> RecordedRequest {
     let route = format!("/applications/{APPLICATION_ID}/commands");
     bot.fake
         .wait_for_request(0, PROMPTLY, |r| r.is(&Method::PUT, &route))
-        .await;
+        .await
 }
 
 /// A staff member's message in the thread reaches Alice's DM.
@@ -209,7 +209,15 @@ async fn a_staff_reply_reaches_the_customers_dm_and_a_note_does_not() {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_non_staff_claim_is_refused_and_staff_claim_through_run() {
     let bot = start_bot(|_| {}).await;
-    commands_registered(&bot).await;
+    let registered = commands_registered(&bot).await;
+    // Members without Manage Messages do not even see the staff commands.
+    for command in registered.json().as_array().unwrap() {
+        assert_eq!(
+            command["default_member_permissions"], "8192",
+            "{} is hidden from members",
+            command["name"]
+        );
+    }
     let (thread, _) = open_ticket(&bot, 32_001).await;
     let channel: u64 = thread.parse().unwrap();
 
