@@ -48,6 +48,7 @@ pub fn reply_settings(config: &Config) -> ReplySettings {
                 disclaimer: cat.disclaimer.clone(),
                 prices_allowed: cat.prices_allowed,
                 template: cat.template.clone(),
+                handoff_only: cat.handoff_only,
             })
             .collect(),
         rules: ComplianceRules {
@@ -167,6 +168,14 @@ pub fn preview(
         writeln!(out, "template:   none (the bot would not reply)")?;
         return Ok(out);
     };
+    if template.is_some() && !set.templates().any(|(loaded, _)| loaded == name) {
+        let loaded: Vec<&str> = set.templates().map(|(n, _)| n).collect();
+        return Err(anyhow!(
+            "--template {name}: no such template in {}; loaded: {}",
+            config.templates_dir.display(),
+            loaded.join(", ")
+        ));
+    }
     let req = ReplyRequest {
         kind: ReplyKind::Solicitation,
         template: &name,

@@ -31,6 +31,7 @@ pub enum Command {
     Replay {
         /// The transcript (one JSON message per line).
         file: PathBuf,
+        /// The config file (relative paths in it start at its folder).
         #[arg(long, default_value = config::DEFAULT_PATH)]
         config: PathBuf,
         /// SQLite file to keep state and audit in (default: a throwaway
@@ -44,27 +45,33 @@ pub enum Command {
     },
     /// Load and validate the config and every template; exit non-zero on any problem.
     Check {
+        /// The config file (relative paths in it start at its folder).
         #[arg(long, default_value = config::DEFAULT_PATH)]
         config: PathBuf,
     },
     /// Measure the detector on labelled JSON Lines files (each file one
     /// family): pooled and per-family figures.
     Eval {
+        /// Labelled JSON Lines files (`text`, `label`), one family each.
         #[arg(required = true)]
         files: Vec<PathBuf>,
+        /// The config file (relative paths in it start at its folder).
         #[arg(long, default_value = config::DEFAULT_PATH)]
         config: PathBuf,
+        /// One JSON object with every figure instead of the readable table.
         #[arg(long)]
         json: bool,
     },
     /// Fit the detector's learned layer on labelled JSON Lines files; report
     /// cross-validation and write a weights file for `[detector] model`.
     Train {
+        /// Labelled JSON Lines files (`text`, `label`), one family each.
         #[arg(required = true)]
         files: Vec<PathBuf>,
         /// Where to write the weights (omit to only cross-validate).
         #[arg(long)]
         out: Option<PathBuf>,
+        /// The config file (relative paths in it start at its folder).
         #[arg(long, default_value = config::DEFAULT_PATH)]
         config: PathBuf,
         /// Cross-validation folds (0: skip).
@@ -107,6 +114,7 @@ pub enum Command {
     },
     /// Show what the bot would reply to one message.
     Preview {
+        /// The message, as a member would write it.
         #[arg(long)]
         message: String,
         /// Render this template instead of the one the bot would choose.
@@ -118,13 +126,16 @@ pub enum Command {
         /// The channel the message is posted in.
         #[arg(long, default_value = "general")]
         channel: String,
+        /// The config file (relative paths in it start at its folder).
         #[arg(long, default_value = config::DEFAULT_PATH)]
         config: PathBuf,
     },
     /// Print or export the audit trail of replies, hand-offs and held-back replies.
     Audit {
+        /// SQLite file to read (default: the config's `[storage] path`).
         #[arg(long)]
         db: Option<String>,
+        /// The config file (relative paths in it start at its folder).
         #[arg(long, default_value = config::DEFAULT_PATH)]
         config: PathBuf,
         /// Only records newer than this (e.g. 24h, 7d).
@@ -136,6 +147,7 @@ pub enum Command {
     },
     /// Connect to Discord and run the bot (token from DISCORD_TOKEN).
     Run {
+        /// The config file (relative paths in it start at its folder).
         #[arg(long, default_value = config::DEFAULT_PATH)]
         config: PathBuf,
     },
@@ -147,8 +159,10 @@ pub enum Command {
     },
     /// List staff tickets from the store, with the customer's name and id.
     Tickets {
+        /// SQLite file to read (default: the config's `[storage] path`).
         #[arg(long)]
         db: Option<String>,
+        /// The config file (relative paths in it start at its folder).
         #[arg(long, default_value = config::DEFAULT_PATH)]
         config: PathBuf,
         /// Only open tickets.
@@ -161,6 +175,23 @@ pub enum Command {
         #[arg(long)]
         since: Option<String>,
     },
+}
+
+/// The log filter: `SHOPKEEP_LOG`, else `RUST_LOG`, else the default. The
+/// default shows `run`'s life events (connected, reloaded, registered) at
+/// info and only warnings for the one-shot commands, whose output is stdout.
+pub fn log_directives(
+    shopkeep_log: Option<String>,
+    rust_log: Option<String>,
+    command: &Command,
+) -> String {
+    let set = |v: Option<String>| v.filter(|v| !v.trim().is_empty());
+    set(shopkeep_log)
+        .or_else(|| set(rust_log))
+        .unwrap_or_else(|| match command {
+            Command::Run { .. } => "warn,shopkeep=info".to_string(),
+            _ => "warn".to_string(),
+        })
 }
 
 /// Load a config, turning its errors into one readable error.
@@ -278,7 +309,12 @@ pub async fn run(cli: Cli) -> anyhow::Result<i32> {
         } => audit(db, &config, since, csv).await,
         Command::Run { config } => crate::discord::run::run_from_env(&config).await,
         Command::Invite { app_id } => {
-            println!("{}", crate::discord::invite_url(app_id));
+            let now_ms = std::time::SystemTime::now()
+                .duration_since(std::time::UNIX_EPOCH)
+                .map_or(0, |d| d.as_millis() as u64);
+            crate::discord::invite::validate_application_id(app_id, now_ms)
+                .map_err(|e| anyhow::anyhow!("--app-id: {e}"))?;
+            print!("{}", crate::discord::invite::invite_text(app_id));
             Ok(0)
         }
         Command::Tickets {
@@ -426,4 +462,39 @@ async fn audit(
     }
     out.flush().context("cannot write the audit")?;
     Ok(0)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn run_command() -> Command {
+        Command::Run {
+            config: PathBuf::from(config::DEFAULT_PATH),
+        }
+    }
+
+    #[test]
+    fn run_logs_its_life_events_by_default_and_one_shot_commands_only_warnings() {
+        assert_eq!(
+            log_directives(None, None, &run_command()),
+            "warn,shopkeep=info"
+        );
+        let check = Command::Check {
+            config: PathBuf::from(config::DEFAULT_PATH),
+        };
+        assert_eq!(log_directives(None, Some(" ".into()), &check), "warn");
+    }
+
+    #[test]
+    fn shopkeep_log_wins_over_rust_log_which_the_docs_also_name() {
+        let both = log_directives(
+            Some("shopkeep=debug".into()),
+            Some("trace".into()),
+            &run_command(),
+        );
+        assert_eq!(both, "shopkeep=debug");
+        let rust = log_directives(None, Some("shopkeep=debug".into()), &run_command());
+        assert_eq!(rust, "shopkeep=debug");
+    }
 }

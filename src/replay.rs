@@ -64,11 +64,13 @@ impl Summary {
 
     fn write(&self, out: &mut dyn Write) -> std::io::Result<()> {
         let sum = |m: &BTreeMap<String, usize>| m.values().sum::<usize>();
+        // "   3   (user_cooldown 2, quiet_hours 1)"; nothing after a zero.
         let list = |m: &BTreeMap<String, usize>| {
-            m.iter()
-                .map(|(k, v)| format!("{k} {v}"))
-                .collect::<Vec<_>>()
-                .join(", ")
+            if m.is_empty() {
+                return String::new();
+            }
+            let parts: Vec<String> = m.iter().map(|(k, v)| format!("{k} {v}")).collect();
+            format!("   ({})", parts.join(", "))
         };
         writeln!(out, "Summary")?;
         writeln!(
@@ -88,14 +90,14 @@ impl Summary {
         }
         writeln!(
             out,
-            "  held back             {:>5}   ({})",
+            "  held back             {:>5}{}",
             sum(&self.held),
             list(&self.held)
         )?;
         writeln!(out, "  hand-offs             {:>5}", self.handoffs)?;
         writeln!(
             out,
-            "  silent                {:>5}   ({})",
+            "  silent                {:>5}{}",
             sum(&self.silent),
             list(&self.silent)
         )

@@ -352,6 +352,65 @@ fn check_passes_on_the_shipped_config_and_names_the_problem_in_a_bad_one() {
             && err.contains("`limits.per_channel`: must be a whole number of at least 1"),
         "{err}"
     );
+
+    // A catalogue entry is named by its id, not by its position.
+    let bad = edited_config(
+        dir.path(),
+        "bad-link.toml",
+        &[(
+            "link = \"https://oakandthistle.example/chairs\"",
+            "link = \"oakandthistle.example/chairs\"",
+        )],
+    );
+    let o = shopkeep(&["check", "--config", bad.to_str().unwrap()]);
+    assert_eq!(o.status.code(), Some(1));
+    let err = stderr(&o);
+    assert!(
+        err.contains("bad-link.toml:") && err.contains("`catalogue[id=\"chairs\"].link`"),
+        "{err}"
+    );
+}
+
+#[test]
+fn a_readable_replay_with_nothing_held_back_says_zero_and_nothing_more() {
+    let dir = tempfile::tempdir().unwrap();
+    let file = dir.path().join("t.jsonl");
+    std::fs::write(
+        &file,
+        "{\"id\":\"a\",\"at\":\"2026-11-23T09:00:00Z\",\"author\":{\"id\":\"u1\",\"name\":\"x\"},\"channel\":\"general\",\"content\":\"hi all\"}\n",
+    )
+    .unwrap();
+    let o = shopkeep(&["replay", file.to_str().unwrap()]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    let text = stdout(&o);
+    let held = text
+        .lines()
+        .find(|l| l.trim_start().starts_with("held back"))
+        .unwrap_or_else(|| panic!("{text}"));
+    assert_eq!(
+        held.split_whitespace().collect::<Vec<_>>(),
+        ["held", "back", "0"]
+    );
+}
+
+#[test]
+fn audit_into_a_reader_that_stops_early_is_not_an_error() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("shopkeep.db");
+    let db = db.to_str().unwrap();
+    replay_json(&example(), db);
+    // `shopkeep audit --csv | head -0`: the reader is gone before the first line.
+    let mut child = Command::new(env!("CARGO_BIN_EXE_shopkeep"))
+        .args(["audit", "--db", db, "--csv"])
+        .current_dir(root())
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    drop(child.stdout.take());
+    let o = child.wait_with_output().unwrap();
+    assert!(o.status.success(), "{}", stderr(&o));
+    assert_eq!(stderr(&o), "", "no 'Broken pipe' message");
 }
 
 /// A long transcript: one solicitation a minute from ever new people,
@@ -495,6 +554,14 @@ fn preview_shows_verdict_template_reply_and_compliance() {
         "{text}"
     );
     assert!(text.contains("template:   none"), "{text}");
+
+    let o = shopkeep(&["preview", "--message", "hi", "--template", "nope"]);
+    assert_eq!(o.status.code(), Some(1), "an unknown template is an error");
+    let err = stderr(&o);
+    assert!(
+        err.contains("--template nope") && err.contains("solicitation"),
+        "names the loaded templates: {err}"
+    );
 }
 
 #[test]
@@ -565,6 +632,23 @@ fn invite_asks_for_the_bot_and_commands_scopes() {
     let url = stdout(&o);
     assert!(url.contains("client_id=123456789012345678"), "{url}");
     assert!(url.contains("scope=bot%20applications.commands"), "{url}");
+    assert!(
+        url.contains("Manage Threads"),
+        "says what each permission is for: {url}"
+    );
+}
+
+#[test]
+fn invite_refuses_a_number_that_is_not_an_application_id() {
+    // The permission integer pasted instead of the id.
+    let o = shopkeep(&["invite", "--app-id", "412317240384"]);
+    assert!(!o.status.success());
+    assert!(stdout(&o).is_empty(), "no URL for a wrong id");
+    let err = stderr(&o);
+    assert!(
+        err.contains("--app-id") && err.contains("Application ID"),
+        "{err}"
+    );
 }
 
 /// The shipped config with another learned layer (`model`, relative to the

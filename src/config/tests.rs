@@ -157,7 +157,7 @@ fn several_problems_are_reported_together() {
         vec![
             "limits.per_channel",
             "limits.user_cooldown",
-            "catalogue[0].link"
+            "catalogue[id=\"tables\"].link"
         ]
     );
 }

@@ -96,7 +96,7 @@ pub struct Config {
     /// The templates directory, resolved against the config file's folder.
     pub templates_dir: PathBuf,
     pub templates: TemplateNames,
-    /// The SQLite file, relative to the working directory unless absolute.
+    /// The SQLite file, resolved against the config file's folder.
     pub storage_path: String,
     pub catalogue: Vec<Category>,
 }
@@ -159,9 +159,15 @@ pub(super) struct Check<'a> {
 
 impl Check<'_> {
     pub(super) fn error(&mut self, key: &str, message: impl Into<String>) {
+        self.error_named(key, key, message);
+    }
+
+    /// An error located by `key` (a dotted path with array indices) but
+    /// shown as `shown`, e.g. a catalogue entry named by its id.
+    fn error_named(&mut self, key: &str, shown: &str, message: impl Into<String>) {
         self.errors.push(ConfigError {
             file: self.file.to_path_buf(),
-            key: Some(key.to_string()),
+            key: Some(shown.to_string()),
             line: self.map.line_of(key),
             column: None,
             message: message.into(),
@@ -200,14 +206,19 @@ impl Check<'_> {
     }
 
     fn template(&mut self, key: &str, dir: &Path, name: &str) {
+        self.template_named(key, key, dir, name);
+    }
+
+    fn template_named(&mut self, key: &str, shown: &str, dir: &Path, name: &str) {
         if name.trim().is_empty() {
-            self.error(key, "must name a template");
+            self.error_named(key, shown, "must name a template");
             return;
         }
         let file = dir.join(format!("{name}.hbs"));
         if !file.is_file() {
-            self.error(
+            self.error_named(
                 key,
+                shown,
                 format!(
                     "template `{name}` does not exist (expected {})",
                     file.display()
@@ -551,31 +562,41 @@ fn validate_catalogue(
     let mut ids = HashSet::new();
     let mut out = Vec::new();
     for (i, cat) in raw.into_iter().enumerate() {
-        let key = |k: &str| format!("catalogue[{i}].{k}");
+        // Located by index, shown by id: "catalogue[id=\"chairs\"].link"
+        // (or "catalogue[entry 3]" when the id itself is missing).
+        let shown_entry = if cat.id.trim().is_empty() {
+            format!("catalogue[entry {}]", i + 1)
+        } else {
+            format!("catalogue[id=\"{}\"]", cat.id)
+        };
+        let at = |k: &str| (format!("catalogue[{i}].{k}"), format!("{shown_entry}.{k}"));
+        let error = |c: &mut Check<'_>, k: &str, message: String| {
+            let (key, shown) = at(k);
+            c.error_named(&key, &shown, message);
+        };
         if cat.id.trim().is_empty() {
-            c.error(&key("id"), "must not be empty");
+            error(c, "id", "must not be empty".into());
         } else if !ids.insert(cat.id.clone()) {
-            c.error(
-                &key("id"),
-                format!("category `{}` is defined twice", cat.id),
-            );
+            error(c, "id", format!("category `{}` is defined twice", cat.id));
         }
         if cat.keywords.iter().all(|k| k.trim().is_empty()) {
-            c.error(&key("keywords"), "must list at least one keyword");
+            error(c, "keywords", "must list at least one keyword".into());
         }
         match url_host(&cat.link) {
             Some(host) if is_http_url(&cat.link) => {
                 if !compliance.allowed_domains.is_empty()
                     && !host_allowed(&host, &compliance.allowed_domains)
                 {
-                    c.error(
-                        &key("link"),
+                    error(
+                        c,
+                        "link",
                         format!("host `{host}` is not in compliance.allowed_domains"),
                     );
                 }
             }
-            _ => c.error(
-                &key("link"),
+            _ => error(
+                c,
+                "link",
                 format!("`{}` is not an http:// or https:// URL", cat.link),
             ),
         }
@@ -584,7 +605,8 @@ fn validate_catalogue(
             .clone()
             .unwrap_or_else(|| names.solicitation.clone());
         if cat.template.is_some() && dir.is_dir() {
-            c.template(&key("template"), dir, &template);
+            let (key, shown) = at("template");
+            c.template_named(&key, &shown, dir, &template);
         }
         out.push(Category {
             name: cat

@@ -143,17 +143,26 @@ impl TemplateSet {
     /// one; multi-brand and intent replies may be about any category; the
     /// other kinds are rendered without one.
     fn categories_for(&self, name: &str, kind: ReplyKind) -> Vec<Option<&str>> {
-        let cats = &self.settings().categories;
+        // A hand-off-only category never gets a public reply: checking a
+        // public template against it would report problems no member can
+        // ever see (a long category name breaking `length.max`, say).
+        let cats = self
+            .settings()
+            .categories
+            .iter()
+            .filter(|c| !c.handoff_only);
         let generic = name == self.settings().names.solicitation;
-        let naming = cats.iter().filter(|c| c.template == name);
         let mut out: Vec<Option<&str>> = Vec::new();
         if generic || kind != ReplyKind::Solicitation {
             out.push(None);
         }
         if generic || kind == ReplyKind::Solicitation {
-            out.extend(naming.map(|c| Some(c.id.as_str())));
+            out.extend(
+                cats.filter(|c| c.template == name)
+                    .map(|c| Some(c.id.as_str())),
+            );
         } else if is_about_category(kind) {
-            out.extend(cats.iter().map(|c| Some(c.id.as_str())));
+            out.extend(cats.map(|c| Some(c.id.as_str())));
         }
         out
     }

@@ -107,6 +107,9 @@ pub struct CategoryReply {
     pub prices_allowed: bool,
     /// Template (file stem) for a solicitation about this category.
     pub template: String,
+    /// Staff answer this category: the bot never replies about it in
+    /// public, so no public template is checked against it.
+    pub handoff_only: bool,
 }
 
 /// File stems (under [`ReplySettings::dir`]) for each reply kind: the
@@ -210,6 +213,7 @@ mod tests {
                     disclaimer: None,
                     prices_allowed: false,
                     template: "solicitation".into(),
+                    handoff_only: false,
                 },
                 CategoryReply {
                     id: "b".into(),
@@ -218,6 +222,7 @@ mod tests {
                     disclaimer: None,
                     prices_allowed: false,
                     template: "special".into(),
+                    handoff_only: false,
                 },
             ],
             rules: ComplianceRules::default(),

@@ -121,3 +121,37 @@ fn a_trailing_separator_leaves_an_empty_variant_that_is_refused() {
     let (p, path) = only_problem(&format!("{GOOD}---\n\n"));
     assert_at(&p, &path, 3, 1, Rule::TemplateEmpty);
 }
+
+/// A hand-off-only category never gets a public reply, so a category name
+/// too long for the intent reply is reported only while the bot could
+/// actually send that reply.
+#[test]
+fn length_max_is_reported_only_for_categories_that_can_get_the_reply() {
+    let dir = copy_of_shipped();
+    let mut settings = oak_and_thistle(dir.path());
+    let long_name = "hand-finished heirloom quality furniture ".repeat(4);
+    let finance = settings
+        .categories
+        .iter_mut()
+        .find(|c| c.id == "finance")
+        .unwrap();
+    finance.name = long_name;
+    let reported = check(&settings);
+    assert!(
+        reported
+            .iter()
+            .any(|p| p.rule == Rule::LengthMax && p.message.contains("finance")),
+        "a category the bot answers is checked: {reported:#?}"
+    );
+    settings
+        .categories
+        .iter_mut()
+        .find(|c| c.id == "finance")
+        .unwrap()
+        .handoff_only = true;
+    let reported = check(&settings);
+    assert!(
+        reported.iter().all(|p| p.rule != Rule::LengthMax),
+        "staff answer finance, so no public reply about it can be too long: {reported:#?}"
+    );
+}

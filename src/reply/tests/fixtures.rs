@@ -18,6 +18,7 @@ fn category(id: &str, name: &str, template: &str) -> CategoryReply {
         disclaimer: None,
         prices_allowed: false,
         template: template.into(),
+        handoff_only: false,
     }
 }
 
