@@ -3,13 +3,15 @@
 //! purpose: the detector says "someone asks to be sold to", the catalogue
 //! says "…and it is something we sell".
 //!
-//! Owns keyword matching over normalised text with word boundaries and simple
-//! plurals. Knows nothing about channels, limits or templates.
+//! Owns keyword matching on whole words compared by their stems
+//! ([`super::words`]): "serviced" finds a keyword written "service",
+//! "benches" finds "bench", "stable" never finds "table". Knows nothing
+//! about channels, limits or templates.
 
 use aho_corasick::{AhoCorasick, AhoCorasickBuilder, MatchKind};
 use serde::{Deserialize, Serialize};
 
-use super::normalize::normalize;
+use super::words::{padded, Words};
 
 /// One product category as the policy sees it.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -52,11 +54,11 @@ impl Catalogue {
         let mut owners = Vec::new();
         for (ci, cat) in categories.iter().enumerate() {
             for (ki, kw) in cat.keywords.iter().enumerate() {
-                let n = normalize(kw);
-                if n.is_empty() {
+                let stems = Words::of(kw).stems;
+                if stems.is_empty() {
                     continue;
                 }
-                patterns.push(n);
+                patterns.push(padded(&stems));
                 owners.push((ci, ki));
             }
         }
@@ -83,44 +85,21 @@ impl Catalogue {
         self.categories.iter().find(|c| c.id == id)
     }
 
-    /// The first category whose keyword appears as a whole word (plurals
-    /// `s`/`es` allowed) in the message.
+    /// The first category (by position in the message; the longest
+    /// keyword there) one of whose keywords appears in the message, word
+    /// for word on stems.
     pub fn classify(&self, text: &str) -> Option<CategoryMatch> {
-        let norm = normalize(text);
-        self.classify_normalized(&norm)
-    }
-
-    /// As [`Catalogue::classify`], on text already normalised.
-    pub fn classify_normalized(&self, norm: &str) -> Option<CategoryMatch> {
         let matcher = self.matcher.as_ref()?;
-        let bytes = norm.as_bytes();
-        for m in matcher.find_iter(norm) {
-            let before_ok = m.start() == 0 || !is_word_byte(bytes[m.start() - 1]);
-            let mut end = m.end();
-            for suffix in ["es", "s"] {
-                if norm[end..].starts_with(suffix) {
-                    end += suffix.len();
-                    break;
-                }
-            }
-            let after_ok = end >= bytes.len() || !is_word_byte(bytes[end]);
-            let plain_after = m.end() >= bytes.len() || !is_word_byte(bytes[m.end()]);
-            if before_ok && (after_ok || plain_after) {
-                let (ci, ki) = self.owners[m.pattern().as_usize()];
-                let cat = &self.categories[ci];
-                return Some(CategoryMatch {
-                    id: cat.id.clone(),
-                    name: cat.name.clone(),
-                    keyword: cat.keywords[ki].clone(),
-                });
-            }
-        }
-        None
+        // Keywords and text are both " stem stem ": a match is whole words.
+        let m = matcher.find(&Words::of(text).padded_stems())?;
+        let (ci, ki) = self.owners[m.pattern().as_usize()];
+        let cat = &self.categories[ci];
+        Some(CategoryMatch {
+            id: cat.id.clone(),
+            name: cat.name.clone(),
+            keyword: cat.keywords[ki].clone(),
+        })
     }
-}
-
-fn is_word_byte(b: u8) -> bool {
-    b.is_ascii_alphanumeric() || b >= 0x80
 }
 
 #[cfg(test)]
@@ -164,6 +143,33 @@ mod tests {
             "dining-tables"
         );
         assert_eq!(catalogue().classify("beds on sale?").unwrap().id, "beds");
+    }
+
+    #[test]
+    fn inflected_keywords_match_on_their_stems() {
+        let c = Catalogue::new(vec![Category {
+            id: "servicing".into(),
+            name: "bike servicing".into(),
+            keywords: vec!["service".into(), "full service".into()],
+            link: "https://example.com/service".into(),
+            template: "solicitation".into(),
+            handoff_only: false,
+        }]);
+        for text in [
+            "where can I get my bike serviced?",
+            "do you do servicing on weekends",
+            "how much are your full services",
+        ] {
+            assert_eq!(c.classify(text).unwrap().id, "servicing", "{text}");
+        }
+        assert_eq!(
+            c.classify("how much are your full services")
+                .unwrap()
+                .keyword,
+            "full service",
+            "the longest keyword at the first place wins"
+        );
+        assert!(c.classify("self-serve checkout").is_none());
     }
 
     #[test]

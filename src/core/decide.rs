@@ -147,12 +147,12 @@ pub fn decide(
     if !policy.watches(channel) {
         return d.silent(Reason::ChannelNotWatched);
     }
-    if policy.asks_for_person(&msg.content) {
+    if let Some(words) = policy.asks_for_person(&msg.content) {
         return handoff(
             d,
             msg,
             state,
-            HandoffTrigger::AskedForPerson,
+            HandoffTrigger::AskedForPerson { words },
             replies,
             policy,
         );

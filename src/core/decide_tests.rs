@@ -233,11 +233,62 @@ fn asking_for_a_person_in_public_hands_off_and_offers_dms() {
     assert_eq!(
         d.reason,
         Reason::Handoff {
-            trigger: HandoffTrigger::AskedForPerson
+            trigger: HandoffTrigger::AskedForPerson {
+                words: "talk to someone".into()
+            }
         }
     );
     assert!(
         matches!(&d.actions[1], Action::ReplyInChannel { text, .. } if text.starts_with("handoff_public"))
+    );
+}
+
+/// Issue 13: hand-off phrases are matched on word stems, and an ask for a
+/// person that no configured phrase anticipates still reaches staff; a
+/// story about talking to someone does not.
+#[test]
+fn asks_for_a_person_in_other_words_hand_off_but_stories_do_not() {
+    for (text, words) in [
+        ("Talking to someone would really help", "talking to someone"),
+        ("need a human please", "need a human"),
+        (
+            "is there a real person I can chat to?",
+            "there a real person",
+        ),
+    ] {
+        let d = decide(
+            &msg("m1", "dan", "general", text),
+            t0(),
+            &State::new(),
+            &policy(),
+            &FakeReplies,
+        );
+        assert_eq!(
+            d.reason,
+            Reason::Handoff {
+                trigger: HandoffTrigger::AskedForPerson {
+                    words: words.into()
+                }
+            },
+            "{text}"
+        );
+    }
+    let story = decide(
+        &msg(
+            "m2",
+            "dan",
+            "general",
+            "I talked to someone there, they were lovely",
+        ),
+        t0(),
+        &State::new(),
+        &policy(),
+        &FakeReplies,
+    );
+    assert!(
+        !matches!(story.reason, Reason::Handoff { .. }),
+        "{:?}",
+        story.reason
     );
 }
 

@@ -19,5 +19,6 @@ pub mod state;
 pub mod testing;
 pub mod ticket_text;
 pub mod tickets;
+pub mod words;
 
 pub use decide::{decide, decide_paced, Decision};

@@ -136,8 +136,12 @@ impl Limit {
 pub enum HandoffTrigger {
     /// The customer wrote to the bot privately.
     DirectMessage,
-    /// The customer asked for a person in public.
-    AskedForPerson,
+    /// The customer asked for a person in public; `words` are the words
+    /// that asked (empty in records written before they were kept).
+    AskedForPerson {
+        #[serde(default)]
+        words: String,
+    },
     /// A solicitation in a category that only humans answer.
     HandoffOnlyCategory { category: String },
     /// The reply the bot would have sent failed a compliance rule.
@@ -150,7 +154,10 @@ impl HandoffTrigger {
     pub fn describe(&self) -> String {
         match self {
             HandoffTrigger::DirectMessage => "direct message to the bot".into(),
-            HandoffTrigger::AskedForPerson => "asked for a person".into(),
+            HandoffTrigger::AskedForPerson { words } if words.is_empty() => {
+                "asked for a person".into()
+            }
+            HandoffTrigger::AskedForPerson { words } => format!("asked for a person (\"{words}\")"),
             HandoffTrigger::HandoffOnlyCategory { category } => {
                 format!("solicitation in hand-off-only category `{category}`")
             }

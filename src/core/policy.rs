@@ -13,6 +13,7 @@ use super::catalogue::Catalogue;
 use super::detect::Detector;
 use super::model::{ChannelRef, Inbound, Timestamp};
 use super::normalize::normalize;
+use super::words::{find_phrase, person_request, Words};
 
 /// Whether replies are posted or only recorded.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -157,12 +158,18 @@ impl Policy {
         self.mode == Mode::Live || msg.is_dm()
     }
 
-    /// The message asks for a person anywhere in its text.
-    pub fn asks_for_person(&self, text: &str) -> bool {
-        let norm = normalize(text);
+    /// The words with which the message asks for a person, if it does:
+    /// one of the configured phrases (compared word by word on stems, so
+    /// "talking to a real person" matches "talk to a person"), or a request
+    /// for a person phrased some other way ("need a human please", "is
+    /// there a real person I can chat to", [`person_request`]).
+    pub fn asks_for_person(&self, text: &str) -> Option<String> {
+        let words = Words::of(text);
         self.handoff_phrases
             .iter()
-            .any(|p| contains_phrase(&norm, &normalize(p)))
+            .find_map(|p| find_phrase(&words, p))
+            .map(|(start, end)| words.span(start, end))
+            .or_else(|| person_request(&words))
     }
 }
 

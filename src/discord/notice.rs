@@ -100,9 +100,7 @@ impl TicketDesk {
             text: original.inbound.content.clone(),
             attachments: original.attachments.clone(),
             verdict: verdict.map(|v| format!("{:?}, score {:.2}", v.class, v.score).to_lowercase()),
-            cues: verdict.map_or(Vec::new(), |v| {
-                v.cues.iter().map(|c| c.id.to_string()).collect()
-            }),
+            cues: verdict.map_or(Vec::new(), |v| v.cues.iter().map(|c| c.label()).collect()),
             bot_reply: decision
                 .and_then(|d| d.reply.as_ref())
                 .map(|r| r.text.clone()),

@@ -101,7 +101,9 @@ fn handoff(name: &str) -> Action {
     Action::OpenHandoff {
         user: "4001".into(),
         user_name: name.into(),
-        trigger: HandoffTrigger::AskedForPerson,
+        trigger: HandoffTrigger::AskedForPerson {
+            words: "talk to a person".into(),
+        },
         message_id: "5001".into(),
     }
 }
@@ -114,7 +116,7 @@ fn a_staff_notice_names_the_customer_and_trigger_and_pings_only_the_staff_role()
     let b = body(&out);
     assert_eq!(
         b["content"],
-        "<@&7001> Hand-off: alice (<@4001>) — asked for a person, \
+        "<@&7001> Hand-off: alice (<@4001>) — asked for a person (\"talk to a person\"), \
          at https://discord.com/channels/2001/3001/5001."
     );
     assert_eq!(

@@ -312,12 +312,18 @@ async fn a_public_ask_for_a_person_carries_its_link_and_the_bot_reply_into_the_t
         .await;
     let text = content(&notice);
     assert!(
-        text.contains(&format!("asked for a person in <#{GENERAL}>")),
+        text.contains(&format!(
+            "asked for a person (\"talk to someone\") in <#{GENERAL}>"
+        )),
         "{text}"
     );
     assert!(text.contains(&format!(
         "https://discord.com/channels/{GUILD_ID}/{GENERAL}/951"
     )));
+    assert!(
+        text.contains("lex.word[someone]"),
+        "staff see the words the detector weighed: {text}"
+    );
     assert!(text.contains(&format!("> {ask}")));
     let first_line = content(&public).lines().next().unwrap().to_string();
     assert!(
