@@ -157,13 +157,16 @@ pub enum Command {
         #[arg(long = "app-id")]
         app_id: u64,
     },
-    /// List staff tickets from the store, with the customer's name and id.
+    /// List staff tickets from the store, with the customer's name and id
+    /// (and whether staff were notified); `close` or `reassign` one.
     Tickets {
+        #[command(subcommand)]
+        change: Option<TicketChange>,
         /// SQLite file to read (default: the config's `[storage] path`).
-        #[arg(long)]
+        #[arg(long, global = true)]
         db: Option<String>,
         /// The config file (relative paths in it start at its folder).
-        #[arg(long, default_value = config::DEFAULT_PATH)]
+        #[arg(long, global = true, default_value = config::DEFAULT_PATH)]
         config: PathBuf,
         /// Only open tickets.
         #[arg(long, conflicts_with = "closed")]
@@ -174,6 +177,33 @@ pub enum Command {
         /// Only tickets opened within this long (e.g. 24h, 7d).
         #[arg(long)]
         since: Option<String>,
+    },
+}
+
+/// Staff changes to one ticket from the command line; the running bot
+/// posts what they need (closing message, a line in the thread) within a
+/// minute.
+#[derive(Debug, Subcommand)]
+pub enum TicketChange {
+    /// Close ticket ID: the customer gets the closing message, the thread
+    /// is archived, and their next message opens a new ticket.
+    Close {
+        /// The ticket's number (`#ID` in `shopkeep tickets`).
+        id: i64,
+        /// Added to the closing message the customer receives.
+        #[arg(long)]
+        message: Option<String>,
+        /// Who closes it (shown to staff and in `tickets`).
+        #[arg(long, default_value = "staff")]
+        by: String,
+    },
+    /// Give ticket ID to a staff member, whoever holds it now.
+    Reassign {
+        /// The ticket's number (`#ID` in `shopkeep tickets`).
+        id: i64,
+        /// The staff member who takes it (as staff see names).
+        #[arg(long)]
+        to: String,
     },
 }
 
@@ -318,6 +348,13 @@ pub async fn run(cli: Cli) -> anyhow::Result<i32> {
             Ok(0)
         }
         Command::Tickets {
+            change: Some(change),
+            db,
+            config,
+            ..
+        } => ticket_change(db, &config, change).await,
+        Command::Tickets {
+            change: None,
             db,
             config,
             open,
@@ -442,6 +479,30 @@ async fn tickets(
     let list = store.tickets(&TicketFilter { status, since }).await?;
     let mut out = std::io::stdout().lock();
     crate::views::write_tickets(&list, chrono::Utc::now(), &mut out)?;
+    Ok(0)
+}
+
+async fn ticket_change(
+    db: Option<String>,
+    config_path: &Path,
+    change: TicketChange,
+) -> anyhow::Result<i32> {
+    let config = load_config(config_path)?;
+    let path = db.clone().unwrap_or_else(|| config.storage_path.clone());
+    let store = existing_store(db, config_path).await?;
+    let now = chrono::Utc::now();
+    let said = match change {
+        TicketChange::Close { id, message, by } => {
+            let brand = &config.brand.name;
+            crate::ticket_commands::close(&store, &path, brand, id, &by, message.as_deref(), now)
+                .await?
+        }
+        TicketChange::Reassign { id, to } => {
+            crate::ticket_commands::reassign(&store, &path, id, &to, now).await?
+        }
+    };
+    store.close().await;
+    println!("{said}");
     Ok(0)
 }
 

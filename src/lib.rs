@@ -22,6 +22,8 @@
 //! - [`train`] — fits the learned layer; [`lofo`] — the leave-one-family-out
 //!   figure for both stages and their combination.
 //! - [`views`] — readable and CSV output of audit records and tickets.
+//! - [`ticket_commands`] — `shopkeep tickets close` and `reassign`: staff
+//!   changes from the command line, carried out by the running bot.
 //! - [`app`] — wiring from config to the reply layer; `preview`.
 //! - [`cli`] — the `shopkeep` subcommands.
 
@@ -37,6 +39,7 @@ pub mod reload;
 pub mod replay;
 pub mod reply;
 pub mod store;
+pub mod ticket_commands;
 pub mod train;
 pub mod transcript;
 pub mod views;

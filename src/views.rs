@@ -30,6 +30,7 @@ const COLUMNS: &[&str] = &[
     "held_by",
     "text",
     "delivery",
+    "staff_notice",
 ];
 
 fn fields(r: &AuditRecord) -> Vec<String> {
@@ -56,6 +57,7 @@ fn fields(r: &AuditRecord) -> Vec<String> {
         opt(&r.held_by),
         opt(&r.text),
         r.delivery.clone(),
+        opt(&r.staff_notice),
     ]
 }
 
@@ -126,6 +128,19 @@ pub fn write_text(records: &[AuditRecord], out: &mut dyn Write) -> io::Result<()
             r.held_by.as_deref().unwrap_or("-"),
             r.delivery
         )?;
+        match r.staff_notice.as_deref() {
+            Some(failed) if failed.starts_with("failed: ") => writeln!(
+                out,
+                "    STAFF NOT NOTIFIED: {}",
+                &failed["failed: ".len()..]
+            )?,
+            Some(channel) if channel.starts_with("channel: ") => writeln!(
+                out,
+                "    staff notified in the staff channel, without a thread: {}",
+                &channel["channel: ".len()..]
+            )?,
+            _ => {}
+        }
         if let Some(text) = &r.text {
             writeln!(out, "    text: {}", text.replace('\n', " ⏎ "))?;
         }
@@ -178,9 +193,10 @@ pub fn write_tickets(
             .map_or(String::new(), |who| format!(" · closed by {who}"));
         writeln!(
             out,
-            "    owner {} · thread {} · {}{closed_by}",
+            "    owner {} · thread {} · {} · {}{closed_by}",
             t.claimed_by.as_deref().unwrap_or("unclaimed"),
             t.thread_id.as_deref().unwrap_or("-"),
+            t.staff_notice_label(),
             first_reply
         )?;
     }

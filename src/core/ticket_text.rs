@@ -135,6 +135,26 @@ pub fn closing_text(brand: &str, message: Option<&str>) -> String {
     fit(&text, MAX_MESSAGE_CHARS)
 }
 
+/// A ticket's notice posted in the staff channel itself because its thread
+/// could not be created (`why`): staff learn of the customer, of what is
+/// broken, and of what they must do meanwhile.
+pub fn no_thread_text(ticket_id: i64, why: &str, notice: &str) -> String {
+    let warning = format!(
+        "⚠️ I could not open a thread for ticket #{ticket_id}: {why}. Give me Create Public \
+         Threads and Send Messages in Threads in this channel; until then the customer's \
+         messages arrive here and I cannot relay your replies, so answer them yourselves.\n"
+    );
+    fit(&format!("{warning}{notice}"), MAX_MESSAGE_CHARS)
+}
+
+/// What a `shopkeep tickets` command changed, as a line in the ticket's thread.
+pub fn command_line_text(ticket_id: i64, change: &str) -> String {
+    fit(
+        &format!("Ticket #{ticket_id} {change} (from the command line)."),
+        MAX_MESSAGE_CHARS,
+    )
+}
+
 /// The one reminder for a ticket nobody claimed.
 pub fn reminder_text(staff_role: Option<u64>, ticket_id: i64, waiting: Duration) -> String {
     let ping = staff_role.map(|r| format!("<@&{r}> ")).unwrap_or_default();

@@ -98,6 +98,11 @@ pub fn give_up(failure: &RelayFailure, attempts: u32) -> bool {
     !failure.is_transient() || attempts >= RELAY_ATTEMPTS
 }
 
+/// The source of a ticket's closing-message relay (`close:ID`): one per
+/// ticket, whether closed by `/close` or by `shopkeep tickets close`; not
+/// a staff reply.
+pub const CLOSING_SOURCE: &str = "close:";
+
 /// Discord's epoch (2015-01-01T00:00:00Z) in Unix milliseconds.
 const DISCORD_EPOCH_MS: i64 = 1_420_070_400_000;
 

@@ -39,9 +39,10 @@ impl TicketDesk {
     }
 
     /// Close a ticket: the store first (so the core's state can follow at
-    /// once), then the closing message to the customer (a stored relay, so
-    /// it is retried like any other), a line in the thread, and the thread
-    /// archived and locked. Returns false if it was already closed.
+    /// once), a line in the thread, then the closing message to the
+    /// customer (a stored relay, so it is retried like any other); once it
+    /// is settled the thread is archived and locked (`after_closing`).
+    /// Returns false if it was already closed.
     pub async fn close(
         &self,
         ticket: &TicketRecord,
@@ -68,13 +69,10 @@ impl TicketDesk {
             attachments: Vec::new(),
             at: now,
         };
-        if let Some(id) = self.store.add_relay(&relay).await? {
-            self.deliver_id(id).await;
-        }
         let line = format!("Ticket #{} closed by {closer}.", ticket.id);
         self.say_in_ticket(ticket.id, &line).await;
-        if let Some(thread) = ticket.thread_id.as_deref().and_then(|t| t.parse().ok()) {
-            self.archive(ChannelId::new(thread)).await;
+        if let Some(id) = self.store.add_relay(&relay).await? {
+            self.deliver_id(id).await;
         }
         info!(ticket = ticket.id, "ticket closed");
         Ok(true)
@@ -82,7 +80,7 @@ impl TicketDesk {
 
     /// Archive and lock a thread. Locking needs Manage Threads; without it
     /// the thread is archived only.
-    async fn archive(&self, thread: ChannelId) {
+    pub(super) async fn archive(&self, thread: ChannelId) {
         let both = EditThread::new().archived(true).locked(true);
         let Err(e) = thread.edit_thread(&*self.http, both).await else {
             return;
@@ -151,7 +149,7 @@ impl TicketDesk {
         Ok(ticket_list(&rows, now))
     }
 
-    fn change(&self, change: StaffChange) {
+    pub(super) fn change(&self, change: StaffChange) {
         if self.changes.send(change).is_err() {
             warn!("the engine no longer listens to staff changes");
         }

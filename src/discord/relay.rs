@@ -14,19 +14,20 @@ use serenity::all::{
     CreateThread, Message, RoleId, UserId,
 };
 use serenity::http::HttpError;
-use tracing::{debug, info, warn};
+use tracing::{debug, error, info, warn};
 
 use super::tickets::{Handled, TicketDesk};
 use crate::core::model::Timestamp;
-use crate::core::ticket_text::{relay_failed_text, reminder_text, staff_reply_text};
+use crate::core::ticket_text::{
+    no_thread_text, relay_failed_text, reminder_text, staff_reply_text,
+};
 use crate::core::tickets::{
     classify_failure, due_reminders, give_up, route_staff_message, OpenTicket, RelayFailure,
     StaffRoute,
 };
 use crate::store::{Direction, NewRelay, RelayRecord, TicketFilter, TicketRecord};
 
-/// The prefix of relays that are closing messages (not staff replies).
-pub(super) const CLOSING_SOURCE: &str = "close:";
+pub(super) use crate::core::tickets::CLOSING_SOURCE;
 
 impl TicketDesk {
     /// Deliver one stored relay by id.
@@ -91,10 +92,48 @@ impl TicketDesk {
                 warn!(relay = relay.id, ticket = relay.ticket_id, attempts, given_up, error = %why, "relay not delivered");
                 if given_up {
                     let to_customer = relay.direction == Direction::ToCustomer;
+                    let ticket = self.store.ticket(relay.ticket_id).await?;
+                    let notice = ticket
+                        .as_ref()
+                        .is_some_and(|t| !to_customer && relay.source_message_id == t.message_id);
+                    if notice {
+                        self.store
+                            .set_staff_notice(relay.ticket_id, &format!("failed: {why}"))
+                            .await?;
+                        error!(ticket = relay.ticket_id, error = %why, "staff were NOT notified of a ticket; `shopkeep tickets` lists it");
+                    }
                     let text = relay_failed_text(to_customer, &why, attempts);
                     self.say_in_ticket(relay.ticket_id, &text).await;
                 }
             }
+        }
+        let closing = relay.direction == Direction::ToCustomer
+            && relay.source_message_id.starts_with(CLOSING_SOURCE);
+        let settled = self
+            .store
+            .relay(relay.id)
+            .await?
+            .is_some_and(|r| r.status != "pending");
+        if closing && settled {
+            self.after_closing(relay.ticket_id).await?;
+        }
+        Ok(())
+    }
+
+    /// Once a ticket's closing message is settled (sent, or given up on):
+    /// the engine stops treating the customer as in a ticket, and the
+    /// thread is archived and locked. Closing from a slash command and from
+    /// `shopkeep tickets close` (whose closing message the next desk round
+    /// delivers) both end here.
+    async fn after_closing(&self, ticket_id: i64) -> anyhow::Result<()> {
+        let Some(ticket) = self.store.ticket(ticket_id).await? else {
+            return Ok(());
+        };
+        self.change(crate::core::tickets::StaffChange::Closed {
+            user: ticket.user_id.clone(),
+        });
+        if let Some(thread) = ticket.thread_id.as_deref().and_then(|t| t.parse().ok()) {
+            self.archive(ChannelId::new(thread)).await;
         }
         Ok(())
     }
@@ -114,16 +153,60 @@ impl TicketDesk {
                 self.post(dm.id, &relay.text, None, true).await
             }
             Direction::ToStaff => {
-                let thread = match &ticket.thread_id {
-                    Some(id) => ChannelId::new(parse_id(id)?),
-                    None => self.create_thread(ticket).await?,
-                };
-                // The thread's opening notice pings the staff role; nothing else does.
-                let ping = (relay.source_message_id == ticket.message_id)
+                // The ticket's opening notice pings the staff role; nothing else does.
+                let notice = relay.source_message_id == ticket.message_id;
+                let ping = notice
                     .then(|| self.staff_place().and_then(|p| p.role))
                     .flatten();
-                self.post(thread, &relay.text, ping, false).await
+                let thread = match &ticket.thread_id {
+                    Some(id) => ChannelId::new(parse_id(id)?),
+                    // Every message of a ticket without a thread tries again,
+                    // so fixing the permission is enough to get threads back.
+                    None => match self.create_thread(ticket).await {
+                        Ok(thread) => thread,
+                        Err(refused) if !refused.is_transient() => {
+                            return self
+                                .post_without_thread(relay, ticket, &refused, ping)
+                                .await;
+                        }
+                        Err(transient) => return Err(transient),
+                    },
+                };
+                self.post(thread, &relay.text, ping, false).await?;
+                if notice {
+                    self.note_staff_notice(ticket.id, "thread").await;
+                }
+                Ok(())
             }
+        }
+    }
+
+    /// Discord refused the ticket's thread (typically 50013, a missing
+    /// permission): post in the staff channel itself, saying what is wrong.
+    async fn post_without_thread(
+        &self,
+        relay: &RelayRecord,
+        ticket: &TicketRecord,
+        refused: &RelayFailure,
+        ping: Option<RoleId>,
+    ) -> Result<(), RelayFailure> {
+        let why = refused.explain();
+        error!(ticket = ticket.id, error = %why, "cannot open a ticket thread; posting in the staff channel instead");
+        let place = self
+            .staff_place()
+            .ok_or_else(|| RelayFailure::Transient("the staff channel is not known yet".into()))?;
+        let text = no_thread_text(ticket.id, &why, &relay.text);
+        self.post(place.channel, &text, ping, false).await?;
+        if relay.source_message_id == ticket.message_id {
+            self.note_staff_notice(ticket.id, &format!("channel: {why}"))
+                .await;
+        }
+        Ok(())
+    }
+
+    async fn note_staff_notice(&self, ticket_id: i64, notice: &str) {
+        if let Err(e) = self.store.set_staff_notice(ticket_id, notice).await {
+            warn!(ticket = ticket_id, error = %format!("{e:#}"), "cannot record where staff were notified");
         }
     }
 

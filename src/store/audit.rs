@@ -80,6 +80,10 @@ pub struct AuditRecord {
     /// The exact text sent (or that would have been sent in shadow mode).
     pub text: Option<String>,
     pub delivery: String,
+    /// For a hand-off that opened a ticket: whether and where staff were
+    /// told (the ticket's `staff_notice`, e.g. `failed: …` when they were
+    /// not). Read from the ticket, never written with the record.
+    pub staff_notice: Option<String>,
 }
 
 /// `#general`, `#general/thread:42` or `dm`.
@@ -141,6 +145,7 @@ impl AuditRecord {
             },
             text: d.reply.as_ref().map(|r| r.text.clone()),
             delivery: delivery.as_str().into(),
+            staff_notice: None,
         }
     }
 }
@@ -209,7 +214,11 @@ impl Store {
         let since = filter.since.map_or(i64::MIN, millis);
         let rows = sqlx::query(
             "SELECT id, decided_at, source, mode, message_id, place, user_id, user_name, action, reason_code, \
-             reason, verdict, score, cues, category, template, variant, compliance, held_by, text, delivery \
+             reason, verdict, score, cues, category, template, variant, compliance, held_by, text, delivery, \
+             (SELECT CASE WHEN t.staff_notice IS NOT NULL THEN t.staff_notice \
+                          WHEN t.thread_id IS NOT NULL THEN 'thread' ELSE 'pending' END \
+              FROM tickets t WHERE t.message_id = audit.message_id AND audit.action = 'handoff' \
+              AND audit.source != 'replay' ORDER BY t.id LIMIT 1) \
              FROM audit WHERE decided_at >= ? ORDER BY id",
         )
         .bind(since)
@@ -240,6 +249,7 @@ impl Store {
                 held_by: row.get(18),
                 text: row.get(19),
                 delivery: row.get(20),
+                staff_notice: row.get(21),
             })
             .collect())
     }

@@ -38,11 +38,32 @@ pub struct TicketRecord {
     pub closing_message: Option<String>,
     /// When the one unclaimed reminder was sent.
     pub reminded_at: Option<Timestamp>,
+    /// Whether and where staff were told: `thread`, `channel: why no
+    /// thread`, `failed: why` (staff not notified), or `None` while the
+    /// notice is on its way.
+    pub staff_notice: Option<String>,
 }
 
 impl TicketRecord {
     pub fn is_open(&self) -> bool {
         self.status == "open"
+    }
+
+    /// How staff were told about this ticket, for people reading a list.
+    pub fn staff_notice_label(&self) -> String {
+        match self.staff_notice.as_deref() {
+            Some("thread") => "staff notified in the thread".into(),
+            Some(s) if s.starts_with("channel: ") => format!(
+                "staff notified in the staff channel (no thread: {})",
+                &s["channel: ".len()..]
+            ),
+            Some(s) if s.starts_with("failed: ") => {
+                format!("STAFF NOT NOTIFIED ({})", &s["failed: ".len()..])
+            }
+            Some(other) => other.to_string(),
+            None if self.thread_id.is_some() => "staff notified in the thread".into(),
+            None => "staff notice pending".into(),
+        }
     }
 }
 
@@ -57,7 +78,7 @@ pub struct TicketFilter {
 
 const COLUMNS: &str = "id, user_id, user_name, status, trigger, message_id, opened_at, closed_at, \
      thread_id, claimed_by, first_staff_reply_at, claimed_at, closed_by, closing_message, \
-     reminded_at";
+     reminded_at, staff_notice";
 
 fn ticket(r: &SqliteRow) -> TicketRecord {
     let at = |i: usize| r.get::<Option<i64>, _>(i).map(from_millis);
@@ -77,6 +98,7 @@ fn ticket(r: &SqliteRow) -> TicketRecord {
         closed_by: r.get(12),
         closing_message: r.get(13),
         reminded_at: at(14),
+        staff_notice: r.get(15),
     }
 }
 
@@ -229,6 +251,37 @@ impl Store {
         .execute(self.pool())
         .await
         .context("cannot close a ticket")?;
+        Ok(done.rows_affected() == 1)
+    }
+
+    /// Record whether and where staff were told (see [`TicketRecord::staff_notice`]).
+    pub async fn set_staff_notice(&self, ticket_id: i64, notice: &str) -> anyhow::Result<()> {
+        sqlx::query("UPDATE tickets SET staff_notice = ? WHERE id = ?")
+            .bind(notice)
+            .bind(ticket_id)
+            .execute(self.pool())
+            .await
+            .with_context(|| format!("cannot record the staff notice of ticket {ticket_id}"))?;
+        Ok(())
+    }
+
+    /// Give an open ticket to `staff`, whoever held it. Returns false if
+    /// the ticket is not open.
+    pub async fn reassign(
+        &self,
+        ticket_id: i64,
+        staff: &str,
+        at: Timestamp,
+    ) -> anyhow::Result<bool> {
+        let done = sqlx::query(
+            "UPDATE tickets SET claimed_by = ?, claimed_at = ? WHERE id = ? AND status = 'open'",
+        )
+        .bind(staff)
+        .bind(millis(at))
+        .bind(ticket_id)
+        .execute(self.pool())
+        .await
+        .context("cannot reassign a ticket")?;
         Ok(done.rows_affected() == 1)
     }
 
