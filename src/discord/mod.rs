@@ -24,6 +24,7 @@
 
 pub mod client;
 pub mod deliver;
+pub mod directory;
 pub mod handler;
 pub mod invite;
 pub mod lifecycle;

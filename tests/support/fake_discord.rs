@@ -48,6 +48,11 @@ pub struct FakeConfig {
     pub bot_is_member: bool,
     /// What the @everyone role grants.
     pub everyone_permissions: u64,
+    /// Send GUILD_CREATE as Discord does. Off sends one serenity cannot
+    /// parse (no `roles`), as a Discord-compatible server (Spacebar) does:
+    /// serenity drops it and the guild is never in the cache. REST answers
+    /// as such a server does too: roles without `colors`.
+    pub parseable_guild_create: bool,
 }
 
 impl Default for FakeConfig {
@@ -59,6 +64,7 @@ impl Default for FakeConfig {
             zlib_dispatches: false,
             bot_is_member: true,
             everyone_permissions: EVERYONE_PERMISSIONS,
+            parseable_guild_create: true,
         }
     }
 }

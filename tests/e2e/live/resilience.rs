@@ -10,7 +10,10 @@ use shopkeep::discord::{run, Token};
 use super::{audit, config, record_of, start_bot, ASK, POST_MESSAGE};
 use crate::support::client::PROMPTLY;
 use crate::support::fake_discord::{FakeConfig, FakeDiscord, OP_RESUME};
-use crate::support::fixtures::{user_json, MessageJson, ALICE, BOB, DEALS, GENERAL, TOKEN};
+use crate::support::fixtures::{
+    user_json, MessageJson, ALICE, BOB, DEALS, EVERYONE_NAMED, GENERAL, GUILD_ID, STAFFER,
+    STAFF_DESK, TOKEN,
+};
 
 /// Serenity waits a moment before it reconnects; generous for a busy machine.
 const RECONNECT: Duration = Duration::from_secs(15);
@@ -124,4 +127,60 @@ async fn an_unreachable_api_base_fails_fast_with_one_line_that_says_what_to_fix(
         "nothing reached the configured fake"
     );
     fake.shutdown().await;
+}
+
+/// Issue 13: a Discord-compatible server whose GUILD_CREATE serenity cannot
+/// parse (and whose roles lack fields serenity requires). The bot learns the
+/// guild over REST once, then answers in public, recognises staff by role,
+/// and finds the staff desk for a hand-off.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_guild_the_gateway_cannot_describe_is_learnt_over_rest_and_served() {
+    let fake = FakeDiscord::start(FakeConfig {
+        parseable_guild_create: false,
+        ..FakeConfig::default()
+    })
+    .await;
+    let dir = tempfile::tempdir().unwrap();
+    let bot = super::start_bot_on(fake, dir, |_| {}).await;
+    bot.say(27_001, GENERAL, &ALICE, ASK);
+    let reply = bot.reply_to(27_001).await;
+    assert_eq!(
+        reply.json()["content"],
+        bot.expected_solicitation_reply("alice")
+    );
+    // A staff member asking the same is recognised by the Staff role (from
+    // the roles REST gave, matched by name) and not answered; a later
+    // customer's ask is the barrier.
+    bot.say(27_002, GENERAL, &STAFFER, ASK);
+    bot.say(27_003, DEALS, &BOB, ASK);
+    bot.reply_to(27_003).await;
+    // A request for a person opens a ticket thread in the staff desk.
+    let threads = format!("/channels/{STAFF_DESK}/threads");
+    bot.say(
+        27_004,
+        GENERAL,
+        &EVERYONE_NAMED,
+        "can I talk to someone about delivery?",
+    );
+    bot.fake
+        .wait_for_request(0, PROMPTLY, |r| r.is(&Method::POST, &threads))
+        .await;
+
+    let done = bot.finish().await;
+    assert!(
+        done.posts_replying_to(27_002).is_empty(),
+        "staff are not sold to"
+    );
+    assert_eq!(
+        done.fake
+            .requests_to(&Method::GET, &format!("/guilds/{GUILD_ID}/channels"))
+            .len(),
+        1,
+        "the guild is learnt once, not per message"
+    );
+    assert!(
+        done.fake.unexpected_requests().is_empty(),
+        "{}",
+        done.fake.describe_requests()
+    );
 }

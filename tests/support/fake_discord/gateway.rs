@@ -122,8 +122,13 @@ fn on_client_frame(shared: &Shared, tx: &mpsc::UnboundedSender<Outbound>, text: 
 
 fn identify(shared: &Shared, tx: &mpsc::UnboundedSender<Outbound>, d: &Value) {
     let ready_url = shared.ws_url.clone();
-    let guild = guild_create_json(shared.cfg.bot_is_member, shared.cfg.everyone_permissions);
-    validate_dispatch("GUILD_CREATE", &guild);
+    let mut guild = guild_create_json(shared.cfg.bot_is_member, shared.cfg.everyone_permissions);
+    if shared.cfg.parseable_guild_create {
+        validate_dispatch("GUILD_CREATE", &guild);
+    } else if let Some(fields) = guild.as_object_mut() {
+        // What a compatible server leaves out; serenity drops the event.
+        fields.remove("roles");
+    }
     let mut session = lock(&shared.session);
     let started = session.sessions_started + 1;
     let id = format!("fake-session-{started}");

@@ -41,7 +41,12 @@ pub(super) fn router(shared: Arc<Shared>) -> Router {
             get(|| async { Json(application_json()) }),
         )
         .route("/users/@me/channels", post(create_dm))
-        .route("/channels/:channel_id", patch(edit_channel))
+        .route(
+            "/channels/:channel_id",
+            patch(edit_channel).get(get_channel),
+        )
+        .route("/guilds/:guild_id/channels", get(guild_channels_rest))
+        .route("/guilds/:guild_id/roles", get(guild_roles))
         .route("/channels/:channel_id/messages", post(create_message))
         .route("/channels/:channel_id/threads", post(create_thread))
         .route(
@@ -295,6 +300,50 @@ async fn edit_channel(
     };
     shared.dispatch_if_identified(event, channel.clone());
     Ok(Json(channel))
+}
+
+/// GET /channels/{id}: a known guild channel or thread.
+async fn get_channel(
+    State(shared): AppState,
+    Path(channel_id): Path<String>,
+) -> Result<Json<Value>, ApiError> {
+    let id = id_of(&channel_id)?;
+    match lock(&shared.channels).get(&id) {
+        Some(KnownChannel::Guild(channel)) => Ok(Json(channel.clone())),
+        _ => Err(UNKNOWN_CHANNEL),
+    }
+}
+
+/// GET /guilds/{id}/channels: the guild's channels and threads.
+async fn guild_channels_rest(State(shared): AppState, Path(guild_id): Path<String>) -> Json<Value> {
+    let channels: Vec<Value> = lock(&shared.channels)
+        .values()
+        .filter_map(|c| match c {
+            KnownChannel::Guild(channel) if channel["guild_id"] == guild_id.as_str() => {
+                Some(channel.clone())
+            }
+            _ => None,
+        })
+        .collect();
+    Json(Value::Array(channels))
+}
+
+/// GET /guilds/{id}/roles: as GUILD_CREATE has them, or — when the fake
+/// plays a compatible server — without the `colors` serenity requires.
+async fn guild_roles(State(shared): AppState) -> Json<Value> {
+    let guild = crate::support::fixtures::guild_create_json(
+        shared.cfg.bot_is_member,
+        shared.cfg.everyone_permissions,
+    );
+    let mut roles = guild["roles"].clone();
+    if !shared.cfg.parseable_guild_create {
+        for role in roles.as_array_mut().into_iter().flatten() {
+            if let Some(fields) = role.as_object_mut() {
+                fields.remove("colors");
+            }
+        }
+    }
+    Json(roles)
 }
 
 /// PUT /applications/{id}/commands: echoes each command with the fields Discord adds.
