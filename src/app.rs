@@ -82,6 +82,22 @@ pub fn replies(config: &Config) -> anyhow::Result<SharedReplies> {
 }
 
 /// Every template problem, one `file:line:col rule-id message` per entry.
+/// Template text naming another brand (the shipped examples' or a
+/// competitor): not errors, since the text may be deliberate, but a new
+/// brand copying the example must see them.
+pub fn template_warnings(config: &Config) -> Vec<String> {
+    let settings = reply_settings(config);
+    let mut names: Vec<String> = settings.templates().into_iter().map(|(_, n)| n).collect();
+    names.sort();
+    names.dedup();
+    let files: Vec<(std::path::PathBuf, String)> = names
+        .iter()
+        .map(|n| config.templates_dir.join(format!("{n}.hbs")))
+        .filter_map(|p| std::fs::read_to_string(&p).ok().map(|t| (p, t)))
+        .collect();
+    crate::init::brand_warnings(&config.brand.name, &config.brand.competitors, &files)
+}
+
 pub fn check_templates(config: &Config) -> Vec<String> {
     crate::reply::check(&reply_settings(config))
         .iter()

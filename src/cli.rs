@@ -27,6 +27,40 @@ pub struct Cli {
 
 #[derive(Debug, Subcommand)]
 pub enum Command {
+    /// Write a brand's first config and brand-neutral templates into DIR
+    /// (asks for what the flags do not give).
+    Init {
+        /// The folder to write `config/shopkeep.toml` and `templates/` into.
+        #[arg(default_value = ".")]
+        dir: PathBuf,
+        /// The brand's name, as members write it.
+        #[arg(long)]
+        brand: Option<String>,
+        /// Another name or handle of the brand (repeat for more).
+        #[arg(long = "alias")]
+        aliases: Vec<String>,
+        /// A competitor's name or handle (repeat for more).
+        #[arg(long = "competitor")]
+        competitors: Vec<String>,
+        /// A channel the bot answers in, by name or id (repeat for more).
+        #[arg(long = "channel")]
+        channels: Vec<String>,
+        /// Where hand-off tickets open, by name or id.
+        #[arg(long, default_value = "staff-desk")]
+        staff_channel: String,
+        /// The role (name or id) of the people who answer tickets.
+        #[arg(long, default_value = "Staff")]
+        staff_role: String,
+        /// When staff answer, shown to customers ("Mon–Fri 9–17").
+        #[arg(long)]
+        staff_hours: Option<String>,
+        /// A product category: "name | keyword, keyword | https://link" (repeat for more).
+        #[arg(long = "category")]
+        categories: Vec<String>,
+        /// Replace files that already exist.
+        #[arg(long)]
+        force: bool,
+    },
     /// Run a JSON Lines transcript through the engine, offline, and show every decision.
     Replay {
         /// The transcript (one JSON message per line).
@@ -239,6 +273,35 @@ fn db_path(db: Option<String>, config: &Path) -> anyhow::Result<String> {
 /// Run a parsed command; returns the process exit code.
 pub async fn run(cli: Cli) -> anyhow::Result<i32> {
     match cli.command {
+        Command::Init {
+            dir,
+            brand,
+            aliases,
+            competitors,
+            channels,
+            staff_channel,
+            staff_role,
+            staff_hours,
+            categories,
+            force,
+        } => {
+            let mut input = std::io::stdin().lock();
+            let answers = crate::init_prompt::answers(
+                crate::init_prompt::Given {
+                    brand,
+                    aliases,
+                    competitors,
+                    channels,
+                    staff_channel,
+                    staff_role,
+                    staff_hours,
+                    categories,
+                },
+                &mut input,
+                &mut std::io::stderr(),
+            )?;
+            init(&dir, &answers, force)
+        }
         Command::Replay {
             file,
             config,
@@ -406,6 +469,28 @@ async fn replay(
     Ok(0)
 }
 
+fn init(dir: &Path, answers: &crate::init::Answers, force: bool) -> anyhow::Result<i32> {
+    let config_path = crate::init::write(dir, answers, force)?;
+    println!(
+        "Wrote {} and {} ({} files).",
+        config_path.display(),
+        dir.join("templates").display(),
+        crate::init::TEMPLATES.len()
+    );
+    let code = check(&config_path)?;
+    if code != 0 {
+        return Ok(code);
+    }
+    let c = config_path.display();
+    println!(
+        "\nNext:\n  \
+         shopkeep preview --config {c} --message \"where can I buy …?\"   # what it would say\n  \
+         shopkeep invite --app-id <Application ID>   # add the bot to your server\n  \
+         DISCORD_TOKEN=… shopkeep run --config {c}   # starts in shadow mode: read `shopkeep audit` for a week"
+    );
+    Ok(0)
+}
+
 fn check(config_path: &Path) -> anyhow::Result<i32> {
     let config = match config::load(config_path) {
         Ok(c) => c,
@@ -430,6 +515,9 @@ fn check(config_path: &Path) -> anyhow::Result<i32> {
                     "shadow (public replies are recorded, not posted; DMs and hand-offs are real)",
             }
         );
+        for warning in crate::app::template_warnings(&config) {
+            println!("warning: {warning}");
+        }
         match &config.encoder {
             Some(e) => println!(
                 "detector: rules + learned layer + encoder (sha256 {})",

@@ -25,6 +25,7 @@
 //! - [`ticket_commands`] — `shopkeep tickets close` and `reassign`: staff
 //!   changes from the command line, carried out by the running bot.
 //! - [`app`] — wiring from config to the reply layer; `preview`.
+//! - [`init`] — `shopkeep init`: a brand's first config and templates.
 //! - [`cli`] — the `shopkeep` subcommands.
 
 pub mod app;
@@ -34,6 +35,8 @@ pub mod core;
 pub mod discord;
 pub mod engine;
 pub mod eval;
+pub mod init;
+pub mod init_prompt;
 pub mod lofo;
 pub mod reload;
 pub mod replay;

@@ -745,3 +745,82 @@ fn train_refuses_a_file_without_both_classes() {
         stderr(&o)
     );
 }
+
+/// Issue 13: from an empty folder to a config that `check` accepts, with
+/// nothing but the binary; `check` warns when template text names the
+/// example brand's products; nothing existing is overwritten.
+#[test]
+fn init_writes_a_checked_config_and_check_warns_on_the_examples_words() {
+    let dir = tempfile::tempdir().unwrap();
+    let folder = dir.path().join("spokes");
+    let folder = folder.to_str().unwrap();
+    let init = |extra: &[&str]| {
+        let mut args = vec![
+            "init",
+            folder,
+            "--brand",
+            "Spokes & Co",
+            "--channel",
+            "rides",
+            "--category",
+            "bike servicing | service, tune-up | https://spokes.example/service",
+        ];
+        args.extend_from_slice(extra);
+        shopkeep(&args)
+    };
+    let o = init(&[]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    let config = dir.path().join("spokes/config/shopkeep.toml");
+    let config = config.to_str().unwrap();
+    assert!(
+        stdout(&o).contains(": ok (1 catalogue categories"),
+        "{}",
+        stdout(&o)
+    );
+    assert!(stdout(&o).contains("mode: shadow"));
+    assert!(!stdout(&o).contains("warning:"), "{}", stdout(&o));
+
+    let o = shopkeep(&[
+        "preview",
+        "--config",
+        config,
+        "--message",
+        "where can I get my bike serviced?",
+        "--channel",
+        "rides",
+        "--template",
+        "solicitation",
+    ]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    assert!(stdout(&o).contains("Spokes & Co's bot"), "{}", stdout(&o));
+    assert!(
+        stdout(&o).contains("about:      bike-servicing"),
+        "{}",
+        stdout(&o)
+    );
+
+    let again = init(&[]);
+    assert!(!again.status.success());
+    assert!(stderr(&again).contains("not overwriting") && stderr(&again).contains("--force"));
+    assert!(init(&["--force"]).status.success());
+
+    let template = dir.path().join("spokes/templates/solicitation.hbs");
+    let text = std::fs::read_to_string(&template).unwrap();
+    std::fs::write(
+        &template,
+        text.replacen("Hi {{asker}}", "Hi {{asker}}, solid oak!", 1),
+    )
+    .unwrap();
+    let o = shopkeep(&["check", "--config", config]);
+    assert!(
+        o.status.success(),
+        "a warning is not an error: {}",
+        stderr(&o)
+    );
+    assert!(
+        stdout(&o)
+            .contains("solicitation.hbs:4: says \"solid oak\", the example brand Oak & Thistle's"),
+        "{}",
+        stdout(&o)
+    );
+}
