@@ -57,6 +57,21 @@ impl ChannelRef {
     }
 }
 
+/// Whether a configured name-or-id designates the channel or role with
+/// `id` and `name`. One rule for every place the config names one: the id,
+/// or the name without regard to case; a leading `#` (channels) or `@`
+/// (roles) and Discord's own mention forms (`<#id>`, `<@&id>`) are accepted.
+pub fn designates(configured: &str, id: &str, name: &str) -> bool {
+    let c = configured.trim();
+    let c = c
+        .strip_prefix("<#")
+        .or_else(|| c.strip_prefix("<@&"))
+        .and_then(|inner| inner.strip_suffix('>'))
+        .unwrap_or(c);
+    let c = c.strip_prefix(['#', '@']).unwrap_or(c).trim();
+    !c.is_empty() && (c == id || c.eq_ignore_ascii_case(name))
+}
+
 /// What an inbound message replies to.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub enum ReplyTo {
@@ -317,4 +332,31 @@ pub enum ActionKind {
     Reply,
     Handoff,
     None,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::designates;
+
+    /// Issue 13: the watched channels, the staff channel and the staff role
+    /// are matched by one rule wherever the config names them.
+    #[test]
+    fn a_configured_name_or_id_designates_one_way_everywhere() {
+        for configured in [
+            "general",
+            "General",
+            "#general",
+            " #General ",
+            "3001",
+            "<#3001>",
+        ] {
+            assert!(designates(configured, "3001", "general"), "{configured}");
+        }
+        for configured in ["Staff", "@staff", "5001", "<@&5001>"] {
+            assert!(designates(configured, "5001", "Staff"), "{configured}");
+        }
+        for configured in ["", "#", "gen", "general-chat", "300", "<#3002>"] {
+            assert!(!designates(configured, "3001", "general"), "{configured:?}");
+        }
+    }
 }

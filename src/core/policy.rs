@@ -11,7 +11,7 @@ use chrono_tz::Tz;
 
 use super::catalogue::Catalogue;
 use super::detect::Detector;
-use super::model::{ChannelRef, Inbound, Timestamp};
+use super::model::{designates, ChannelRef, Inbound, Timestamp};
 use super::normalize::normalize;
 use super::words::{find_phrase, person_request, Words};
 
@@ -135,7 +135,7 @@ impl Policy {
     pub fn watches(&self, channel: &ChannelRef) -> bool {
         self.watched_channels
             .iter()
-            .any(|w| w.eq_ignore_ascii_case(&channel.name) || *w == channel.id)
+            .any(|w| designates(w, &channel.id, &channel.name))
     }
 
     /// The whole message (trimmed of punctuation and emoji) is one of the

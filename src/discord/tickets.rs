@@ -264,11 +264,9 @@ impl TicketDesk {
     }
 }
 
-/// A configured channel or role matches by id or by name (a leading `#` or
-/// `@` is ignored).
+/// A configured channel or role matches by id or by name (`designates`).
 fn named(configured: &str, id: u64, name: &str) -> bool {
-    let wanted = configured.trim().trim_start_matches(['#', '@']);
-    wanted == id.to_string() || wanted.eq_ignore_ascii_case(name)
+    crate::core::model::designates(configured, &id.to_string(), name)
 }
 
 /// Route one gateway message. A message in a ticket thread is the desk's

@@ -14,7 +14,7 @@ use serenity::all::{
     User, UserId,
 };
 
-use crate::core::model::{Author, ChannelRef, Inbound, Place, ReplyTo, Timestamp};
+use crate::core::model::{designates, Author, ChannelRef, Inbound, Place, ReplyTo, Timestamp};
 
 /// What the adapter needs from the config to translate events.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -128,10 +128,9 @@ pub fn holds_role(
     role_name: impl Fn(RoleId) -> Option<String>,
     wanted: &str,
 ) -> bool {
-    let wanted = wanted.trim();
     roles.iter().any(|&role| {
-        role.to_string() == wanted
-            || role_name(role).is_some_and(|n| n.eq_ignore_ascii_case(wanted))
+        let name = role_name(role).unwrap_or_default();
+        designates(wanted, &role.to_string(), &name)
     })
 }
 
@@ -371,8 +370,7 @@ fn staff_desk(cache: &Cache, guild: Option<GuildId>, settings: &Settings) -> Opt
 
 /// Whether a configured name-or-id designates the thing with `id` and `name`.
 fn names(id: &str, name: &str, configured: &str) -> bool {
-    let configured = configured.trim().trim_start_matches('#');
-    id == configured || name.eq_ignore_ascii_case(configured)
+    designates(configured, id, name)
 }
 
 #[cfg(test)]
