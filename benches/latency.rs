@@ -12,7 +12,13 @@
 //! 26.5 ms, max 61 ms. Without the encoder (2026-11-23): p50 0.78 ms, p99
 //! 7.35 ms.
 //!
-//! Run: `cargo bench --bench latency` (prints p50/p90/p99/max after criterion's report).
+//! The floor, in the same run: a bare serenity bot (`Bare`, it answers
+//! every message with "pong" and nothing else) against its own fake,
+//! measured the same way. Shopkeep's figure over the floor's is what
+//! Shopkeep itself costs.
+//!
+//! Run: `cargo bench --bench latency` (prints p50/p90/p99/max of both after
+//! criterion's report, and the ratio of the p50s).
 
 // The bench uses part of the shared harness; cargo builds it with cfg(test).
 #[allow(dead_code, unused_imports)]
@@ -28,6 +34,8 @@ use shopkeep::config::Config;
 use shopkeep::discord::{run, Token};
 use tokio::runtime::Runtime;
 
+use serenity::all::{async_trait, Context, CreateMessage, EventHandler, Message};
+use support::client::start_client;
 use support::fake_discord::{FakeConfig, FakeDiscord};
 use support::fixtures::{user_json, MessageJson, GENERAL, TOKEN};
 
@@ -76,17 +84,34 @@ fn percentile(sorted: &[Duration], p: f64) -> Duration {
     sorted[i]
 }
 
-fn report(samples: &mut [Duration]) {
+/// The floor: a serenity bot that answers every human message with "pong"
+/// as a reply, deciding nothing and storing nothing.
+struct Bare;
+
+#[async_trait]
+impl EventHandler for Bare {
+    async fn message(&self, ctx: Context, msg: Message) {
+        if msg.author.bot {
+            return;
+        }
+        let reply = CreateMessage::new().content("pong").reference_message(&msg);
+        let _ = msg.channel_id.send_message(&ctx, reply).await;
+    }
+}
+
+/// Prints the percentiles; returns the p50.
+fn report(what: &str, samples: &mut [Duration]) -> Duration {
     samples.sort();
     let ms = |d: Duration| d.as_secs_f64() * 1000.0;
     println!(
-        "\nMESSAGE_CREATE -> reply POST over {} messages: p50 {:.2} ms, p90 {:.2} ms, p99 {:.2} ms, max {:.2} ms",
+        "\n{what}: MESSAGE_CREATE -> reply POST over {} messages: p50 {:.2} ms, p90 {:.2} ms, p99 {:.2} ms, max {:.2} ms",
         samples.len(),
         ms(percentile(samples, 0.50)),
         ms(percentile(samples, 0.90)),
         ms(percentile(samples, 0.99)),
         ms(samples[samples.len() - 1]),
     );
+    percentile(samples, 0.50)
 }
 
 fn latency(c: &mut Criterion) {
@@ -105,14 +130,34 @@ fn latency(c: &mut Criterion) {
     c.bench_function("message_create_to_reply_post", |b| {
         b.iter_custom(|iters| run_iters(&rt, &mut live, iters))
     });
+    let (mut floor, bare) = rt.block_on(async {
+        let fake = FakeDiscord::start(FakeConfig::default()).await;
+        let bare = start_client(&fake, |b| b.event_handler(Bare)).await;
+        let floor = Live {
+            fake,
+            next: 0,
+            samples: Vec::new(),
+        };
+        (floor, bare)
+    });
+    c.bench_function("bare_serenity_bot_floor", |b| {
+        b.iter_custom(|iters| run_iters(&rt, &mut floor, iters))
+    });
 
-    report(&mut live.samples);
+    let shopkeep = report("shopkeep", &mut live.samples);
+    let bare_p50 = report("bare serenity bot", &mut floor.samples);
+    println!(
+        "shopkeep p50 / bare p50 = {:.1}x",
+        shopkeep.as_secs_f64() / bare_p50.as_secs_f64()
+    );
     let _ = stop.send(());
     rt.block_on(async {
         bot.await
             .expect("run panicked")
             .expect("run stopped cleanly");
         live.fake.shutdown().await;
+        bare.shutdown_within(WAIT).await;
+        floor.fake.shutdown().await;
     });
 }
 

@@ -97,11 +97,9 @@ impl State {
 
     /// Blocked now: forever, or until a time still in the future.
     pub fn is_blocked(&self, user: &str, now: Timestamp) -> bool {
-        match self.blocked.get(user) {
-            Some(None) => true,
-            Some(Some(until)) => now < *until,
-            None => false,
-        }
+        self.blocked
+            .get(user)
+            .is_some_and(|until| super::tickets::block_holds(*until, now))
     }
 
     /// When the user last got an automatic public reply.

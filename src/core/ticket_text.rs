@@ -147,6 +147,94 @@ pub fn no_thread_text(ticket_id: i64, why: &str, notice: &str) -> String {
     fit(&format!("{warning}{notice}"), MAX_MESSAGE_CHARS)
 }
 
+/// What the staff commands and the desk say to staff (commands answer
+/// only the staff member who used them; the last two go in the thread).
+/// The adapter only sends these.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum StaffAnswer<'a> {
+    UseInThread {
+        command: &'a str,
+    },
+    Claimed {
+        by: &'a str,
+        ticket: i64,
+    },
+    OwnedBy {
+        ticket: i64,
+        owner: &'a str,
+    },
+    IsClosed {
+        ticket: i64,
+    },
+    Released {
+        by: &'a str,
+        ticket: i64,
+    },
+    NoOwner {
+        ticket: i64,
+    },
+    AlreadyClosed {
+        ticket: i64,
+    },
+    Closing {
+        ticket: i64,
+    },
+    BadDuration {
+        why: &'a str,
+    },
+    Blocked {
+        name: &'a str,
+        until: Option<Timestamp>,
+    },
+    Unblocked {
+        name: &'a str,
+        was_blocked: bool,
+    },
+    ClosedNotRelayed {
+        ticket: i64,
+    },
+    ClosedBy {
+        ticket: i64,
+        closer: &'a str,
+    },
+}
+
+impl StaffAnswer<'_> {
+    pub fn text(&self) -> String {
+        use StaffAnswer::*;
+        match self {
+            UseInThread { command } => format!("Use /{command} inside a ticket thread."),
+            Claimed { by, ticket } => format!("{by} owns ticket #{ticket}."),
+            OwnedBy { ticket, owner } => {
+                format!("Ticket #{ticket} is already owned by {owner}; they can /unclaim it.")
+            }
+            IsClosed { ticket } => format!("Ticket #{ticket} is closed."),
+            Released { by, ticket } => format!("{by} released ticket #{ticket}; it has no owner."),
+            NoOwner { ticket } => format!("Ticket #{ticket} has no owner."),
+            AlreadyClosed { ticket } => format!("Ticket #{ticket} is already closed."),
+            Closing { ticket } => format!("Closing ticket #{ticket}…"),
+            BadDuration { why } => format!("Cannot read the duration: {why}"),
+            Blocked {
+                name,
+                until: Some(t),
+            } => format!(
+                "{name} is blocked until {} UTC.",
+                t.format("%Y-%m-%d %H:%M")
+            ),
+            Blocked { name, until: None } => format!("{name} is blocked until /unblock."),
+            Unblocked {
+                name,
+                was_blocked: true,
+            } => format!("{name} is no longer blocked."),
+            Unblocked { name, .. } => format!("{name} was not blocked."),
+            ClosedNotRelayed { ticket } => {
+                format!("Ticket #{ticket} is closed; this message was not relayed.")
+            }
+            ClosedBy { ticket, closer } => format!("Ticket #{ticket} closed by {closer}."),
+        }
+    }
+}
+
 /// What a `shopkeep tickets` command changed, as a line in the ticket's thread.
 pub fn command_line_text(ticket_id: i64, change: &str) -> String {
     fit(
@@ -340,5 +428,37 @@ mod tests {
             relay_failed_text(true, "DMs closed", 1),
             "⚠️ This reply was NOT delivered to the customer: DMs closed (1 attempt)."
         );
+    }
+}
+
+#[cfg(test)]
+mod staff_answer_tests {
+    use super::StaffAnswer;
+    use chrono::TimeZone;
+
+    #[test]
+    fn staff_answers_name_the_ticket_and_say_what_to_do() {
+        let owned = StaffAnswer::OwnedBy {
+            ticket: 3,
+            owner: "sam",
+        };
+        assert_eq!(
+            owned.text(),
+            "Ticket #3 is already owned by sam; they can /unclaim it."
+        );
+        let until = chrono::Utc.with_ymd_and_hms(2026, 12, 8, 9, 30, 0).unwrap();
+        let blocked = StaffAnswer::Blocked {
+            name: "spammer",
+            until: Some(until),
+        };
+        assert_eq!(
+            blocked.text(),
+            "spammer is blocked until 2026-12-08 09:30 UTC."
+        );
+        let not_blocked = StaffAnswer::Unblocked {
+            name: "bob",
+            was_blocked: false,
+        };
+        assert_eq!(not_blocked.text(), "bob was not blocked.");
     }
 }

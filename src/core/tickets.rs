@@ -168,6 +168,25 @@ pub fn refusal(command: &str, staff_role: &str) -> String {
     format!("Only members with the {staff_role} role can use /{command}.")
 }
 
+/// Whether a block placed until `until` (`None`: until lifted) still holds
+/// at `now`. The one rule for the core's state and the desk.
+pub fn block_holds(until: Option<Timestamp>, now: Timestamp) -> bool {
+    until.map_or(true, |until| now < until)
+}
+
+/// Whether a DM goes straight to the ticket desk instead of the core: only
+/// attachments, no text (the core reads text and ignores such a message),
+/// from a person who is not blocked and has an open ticket to add it to.
+pub fn dm_goes_to_desk(
+    from_bot: bool,
+    text: &str,
+    attachments: usize,
+    blocked: bool,
+    has_open_ticket: bool,
+) -> bool {
+    !from_bot && text.trim().is_empty() && attachments > 0 && !blocked && has_open_ticket
+}
+
 /// A ticket as the reminder rule sees it.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct OpenTicket {
@@ -335,6 +354,25 @@ mod tests {
         );
         assert!(
             due_reminders(&tickets, t0 + Duration::minutes(14), Duration::minutes(15)).is_empty()
+        );
+    }
+
+    #[test]
+    fn only_a_textless_dm_with_files_from_an_unblocked_customer_with_a_ticket_goes_to_the_desk() {
+        assert!(dm_goes_to_desk(false, "  ", 1, false, true));
+        assert!(
+            !dm_goes_to_desk(false, "here's the photo", 1, false, true),
+            "text: the core reads it"
+        );
+        assert!(
+            !dm_goes_to_desk(false, "", 0, false, true),
+            "nothing to relay"
+        );
+        assert!(!dm_goes_to_desk(true, "", 1, false, true), "a bot");
+        assert!(!dm_goes_to_desk(false, "", 1, true, true), "blocked");
+        assert!(
+            !dm_goes_to_desk(false, "", 1, false, false),
+            "no ticket to add it to"
         );
     }
 }

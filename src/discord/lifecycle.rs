@@ -18,7 +18,7 @@ use tracing::{info, warn};
 use super::relay::{failure_of, CLOSING_SOURCE};
 use super::tickets::TicketDesk;
 use crate::core::model::Timestamp;
-use crate::core::ticket_text::{closing_text, ticket_list};
+use crate::core::ticket_text::{closing_text, ticket_list, StaffAnswer};
 use crate::core::tickets::{block_until, StaffChange};
 use crate::store::{BlockRecord, ClaimOutcome, Direction, NewRelay, TicketFilter, TicketRecord};
 
@@ -69,7 +69,11 @@ impl TicketDesk {
             attachments: Vec::new(),
             at: now,
         };
-        let line = format!("Ticket #{} closed by {closer}.", ticket.id);
+        let line = StaffAnswer::ClosedBy {
+            ticket: ticket.id,
+            closer,
+        }
+        .text();
         self.say_in_ticket(ticket.id, &line).await;
         if let Some(id) = self.store.add_relay(&relay).await? {
             self.deliver_id(id).await;

@@ -19,7 +19,7 @@ use tracing::{debug, error, info, warn};
 use super::tickets::{Handled, TicketDesk};
 use crate::core::model::Timestamp;
 use crate::core::ticket_text::{
-    no_thread_text, relay_failed_text, reminder_text, staff_reply_text,
+    no_thread_text, relay_failed_text, reminder_text, staff_reply_text, StaffAnswer,
 };
 use crate::core::tickets::{
     classify_failure, due_reminders, give_up, route_staff_message, OpenTicket, RelayFailure,
@@ -319,10 +319,7 @@ impl TicketDesk {
             StaffRoute::Note | StaffRoute::Nothing => return Ok(Handled::Note),
         };
         if !ticket.is_open() {
-            let note = format!(
-                "Ticket #{} is closed; this message was not relayed.",
-                ticket.id
-            );
+            let note = StaffAnswer::ClosedNotRelayed { ticket: ticket.id }.text();
             self.post(msg.channel_id, &note, None, false).await.ok();
             return Ok(Handled::TicketClosed);
         }

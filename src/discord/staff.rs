@@ -14,6 +14,7 @@ use serenity::all::{CreateAllowedMentions, User};
 
 use super::tickets::TicketDesk;
 use crate::config::parse_duration;
+use crate::core::ticket_text::StaffAnswer;
 use crate::core::tickets::refusal;
 use crate::store::{ClaimOutcome, TicketRecord};
 
@@ -61,8 +62,7 @@ async fn this_ticket(ctx: Ctx<'_>, command: &str) -> Result<Option<TicketRecord>
     match ctx.data().desk.ticket_in(ctx.channel_id()).await? {
         Some(ticket) => Ok(Some(ticket)),
         None => {
-            let text = format!("Use /{command} inside a ticket thread.");
-            answer(ctx, text, true).await?;
+            answer(ctx, StaffAnswer::UseInThread { command }.text(), true).await?;
             Ok(None)
         }
     }
@@ -83,21 +83,22 @@ pub async fn claim(ctx: Ctx<'_>) -> Result<(), Error> {
     };
     match ctx.data().desk.claim(&ticket, &me).await? {
         ClaimOutcome::Claimed => {
-            answer(ctx, format!("{me} owns ticket #{}.", ticket.id), false).await
+            let text = StaffAnswer::Claimed {
+                by: &me,
+                ticket: ticket.id,
+            };
+            answer(ctx, text.text(), false).await
         }
-        ClaimOutcome::HeldBy(who) => {
-            answer(
-                ctx,
-                format!(
-                    "Ticket #{} is already owned by {who}; they can /unclaim it.",
-                    ticket.id
-                ),
-                true,
-            )
-            .await
+        ClaimOutcome::HeldBy(owner) => {
+            let text = StaffAnswer::OwnedBy {
+                ticket: ticket.id,
+                owner: &owner,
+            };
+            answer(ctx, text.text(), true).await
         }
         ClaimOutcome::NotOpen => {
-            answer(ctx, format!("Ticket #{} is closed.", ticket.id), true).await
+            let text = StaffAnswer::IsClosed { ticket: ticket.id };
+            answer(ctx, text.text(), true).await
         }
     }
 }
@@ -116,14 +117,14 @@ pub async fn unclaim(ctx: Ctx<'_>) -> Result<(), Error> {
         return Ok(());
     };
     if ctx.data().desk.unclaim(&ticket).await? {
-        answer(
-            ctx,
-            format!("{me} released ticket #{}; it has no owner.", ticket.id),
-            false,
-        )
-        .await
+        let text = StaffAnswer::Released {
+            by: &me,
+            ticket: ticket.id,
+        };
+        answer(ctx, text.text(), false).await
     } else {
-        answer(ctx, format!("Ticket #{} has no owner.", ticket.id), true).await
+        let text = StaffAnswer::NoOwner { ticket: ticket.id };
+        answer(ctx, text.text(), true).await
     }
 }
 
@@ -144,15 +145,12 @@ pub async fn close(
         return Ok(());
     };
     if !ticket.is_open() {
-        return answer(
-            ctx,
-            format!("Ticket #{} is already closed.", ticket.id),
-            true,
-        )
-        .await;
+        let text = StaffAnswer::AlreadyClosed { ticket: ticket.id };
+        return answer(ctx, text.text(), true).await;
     }
     // Answer first: Discord allows three seconds; the DM and the archive follow.
-    answer(ctx, format!("Closing ticket #{}…", ticket.id), true).await?;
+    let text = StaffAnswer::Closing { ticket: ticket.id };
+    answer(ctx, text.text(), true).await?;
     ctx.data()
         .desk
         .close(&ticket, &me, message.as_deref())
@@ -192,18 +190,15 @@ pub async fn block(
     };
     let length = match duration.as_deref().map(parse_duration).transpose() {
         Ok(length) => length,
-        Err(why) => return answer(ctx, format!("Cannot read the duration: {why}"), true).await,
+        Err(why) => {
+            let text = StaffAnswer::BadDuration { why: &why };
+            return answer(ctx, text.text(), true).await;
+        }
     };
     let until = ctx.data().desk.block(user.id, length, &me).await?;
     let name = crate::reply::escape::discord_escape(&user.name);
-    let text = match until {
-        Some(t) => format!(
-            "{name} is blocked until {} UTC.",
-            t.format("%Y-%m-%d %H:%M")
-        ),
-        None => format!("{name} is blocked until /unblock."),
-    };
-    answer(ctx, text, true).await
+    let text = StaffAnswer::Blocked { name: &name, until };
+    answer(ctx, text.text(), true).await
 }
 
 /// Lift a block.
@@ -221,10 +216,9 @@ pub async fn unblock(
     }
     let had = ctx.data().desk.unblock(user.id).await?;
     let name = crate::reply::escape::discord_escape(&user.name);
-    let text = if had {
-        format!("{name} is no longer blocked.")
-    } else {
-        format!("{name} was not blocked.")
+    let text = StaffAnswer::Unblocked {
+        name: &name,
+        was_blocked: had,
     };
-    answer(ctx, text, true).await
+    answer(ctx, text.text(), true).await
 }

@@ -23,7 +23,7 @@ use crate::config::{Config, RelayAs};
 use crate::core::decide::Decision;
 use crate::core::model::{Action, HandoffTrigger, Inbound, Place, Timestamp};
 use crate::core::ticket_text::customer_relay_text;
-use crate::core::tickets::{RelayIdentity, StaffChange};
+use crate::core::tickets::{block_holds, dm_goes_to_desk, RelayIdentity, StaffChange};
 use crate::engine::SharedReplies;
 use crate::reply::escape::discord_escape;
 use crate::store::{Direction, NewRelay, Store};
@@ -314,7 +314,10 @@ async fn route_guild_message(desk: &TicketDesk, msg: &Message) -> anyhow::Result
 }
 
 async fn route_dm(desk: &TicketDesk, msg: &Message) -> anyhow::Result<Routed> {
-    if msg.author.bot || !msg.content.trim().is_empty() || msg.attachments.is_empty() {
+    let (bot, text, files) = (msg.author.bot, msg.content.as_str(), msg.attachments.len());
+    // The message's own facts first: a DM with text goes to the engine
+    // without reading the store.
+    if !dm_goes_to_desk(bot, text, files, false, true) {
         return Ok(Routed::Engine);
     }
     let user = msg.author.id.to_string();
@@ -324,8 +327,9 @@ async fn route_dm(desk: &TicketDesk, msg: &Message) -> anyhow::Result<Routed> {
         .blocks()
         .await?
         .into_iter()
-        .any(|b| b.user_id == user && b.until.map_or(true, |until| now < until));
-    if blocked || desk.store.open_ticket_of(&user).await?.is_none() {
+        .any(|b| b.user_id == user && block_holds(b.until, now));
+    let open = desk.store.open_ticket_of(&user).await?.is_some();
+    if !dm_goes_to_desk(bot, text, files, blocked, open) {
         return Ok(Routed::Engine);
     }
     let inbound = Inbound {
