@@ -33,30 +33,8 @@ pub enum Command {
         /// The folder to write `config/shopkeep.toml` and `templates/` into.
         #[arg(default_value = ".")]
         dir: PathBuf,
-        /// The brand's name, as members write it.
-        #[arg(long)]
-        brand: Option<String>,
-        /// Another name or handle of the brand (repeat for more).
-        #[arg(long = "alias")]
-        aliases: Vec<String>,
-        /// A competitor's name or handle (repeat for more).
-        #[arg(long = "competitor")]
-        competitors: Vec<String>,
-        /// A channel the bot answers in, by name or id (repeat for more).
-        #[arg(long = "channel")]
-        channels: Vec<String>,
-        /// Where hand-off tickets open, by name or id.
-        #[arg(long, default_value = "staff-desk")]
-        staff_channel: String,
-        /// The role (name or id) of the people who answer tickets.
-        #[arg(long, default_value = "Staff")]
-        staff_role: String,
-        /// When staff answer, shown to customers ("Mon–Fri 9–17").
-        #[arg(long)]
-        staff_hours: Option<String>,
-        /// A product category: "name | keyword, keyword | https://link" (repeat for more).
-        #[arg(long = "category")]
-        categories: Vec<String>,
+        #[command(flatten)]
+        given: crate::init_prompt::Given,
         /// Replace files that already exist.
         #[arg(long)]
         force: bool,
@@ -273,33 +251,9 @@ fn db_path(db: Option<String>, config: &Path) -> anyhow::Result<String> {
 /// Run a parsed command; returns the process exit code.
 pub async fn run(cli: Cli) -> anyhow::Result<i32> {
     match cli.command {
-        Command::Init {
-            dir,
-            brand,
-            aliases,
-            competitors,
-            channels,
-            staff_channel,
-            staff_role,
-            staff_hours,
-            categories,
-            force,
-        } => {
+        Command::Init { dir, given, force } => {
             let mut input = std::io::stdin().lock();
-            let answers = crate::init_prompt::answers(
-                crate::init_prompt::Given {
-                    brand,
-                    aliases,
-                    competitors,
-                    channels,
-                    staff_channel,
-                    staff_role,
-                    staff_hours,
-                    categories,
-                },
-                &mut input,
-                &mut std::io::stderr(),
-            )?;
+            let answers = crate::init_prompt::answers(given, &mut input, &mut std::io::stderr())?;
             init(&dir, &answers, force)
         }
         Command::Replay {

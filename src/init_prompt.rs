@@ -13,16 +13,32 @@ use anyhow::{anyhow, bail};
 
 use crate::init::{Answers, CategoryAnswer};
 
-/// What the command line gave.
-#[derive(Debug, Clone, Default)]
+/// What the command line gave (`shopkeep init`'s flags).
+#[derive(Debug, Clone, Default, clap::Args)]
 pub struct Given {
+    /// The brand's name, as members write it.
+    #[arg(long)]
     pub brand: Option<String>,
+    /// Another name or handle of the brand (repeat for more).
+    #[arg(long = "alias")]
     pub aliases: Vec<String>,
+    /// A competitor's name or handle (repeat for more).
+    #[arg(long = "competitor")]
     pub competitors: Vec<String>,
+    /// A channel the bot answers in, by name or id (repeat for more).
+    #[arg(long = "channel")]
     pub channels: Vec<String>,
+    /// Where hand-off tickets open, by name or id.
+    #[arg(long, default_value = "staff-desk")]
     pub staff_channel: String,
+    /// The role (name or id) of the people who answer tickets.
+    #[arg(long, default_value = "Staff")]
     pub staff_role: String,
+    /// When staff answer, shown to customers ("Mon–Fri 9–17").
+    #[arg(long)]
     pub staff_hours: Option<String>,
+    /// A product category: "name | keyword, keyword | https://link" (repeat for more).
+    #[arg(long = "category")]
     pub categories: Vec<String>,
 }
 

@@ -248,6 +248,16 @@ fn asking_for_a_person_in_public_hands_off_and_offers_dms() {
 /// story about talking to someone does not.
 #[test]
 fn asks_for_a_person_in_other_words_hand_off_but_stories_do_not() {
+    let p = policy();
+    let decided = |text: &str| {
+        decide(
+            &msg("m1", "dan", "general", text),
+            t0(),
+            &State::new(),
+            &p,
+            &FakeReplies,
+        )
+    };
     for (text, words) in [
         ("Talking to someone would really help", "talking to someone"),
         ("need a human please", "need a human"),
@@ -256,35 +266,12 @@ fn asks_for_a_person_in_other_words_hand_off_but_stories_do_not() {
             "there a real person",
         ),
     ] {
-        let d = decide(
-            &msg("m1", "dan", "general", text),
-            t0(),
-            &State::new(),
-            &policy(),
-            &FakeReplies,
-        );
-        assert_eq!(
-            d.reason,
-            Reason::Handoff {
-                trigger: HandoffTrigger::AskedForPerson {
-                    words: words.into()
-                }
-            },
-            "{text}"
-        );
+        let trigger = HandoffTrigger::AskedForPerson {
+            words: words.into(),
+        };
+        assert_eq!(decided(text).reason, Reason::Handoff { trigger }, "{text}");
     }
-    let story = decide(
-        &msg(
-            "m2",
-            "dan",
-            "general",
-            "I talked to someone there, they were lovely",
-        ),
-        t0(),
-        &State::new(),
-        &policy(),
-        &FakeReplies,
-    );
+    let story = decided("I talked to someone there, they were lovely");
     assert!(
         !matches!(story.reason, Reason::Handoff { .. }),
         "{:?}",
