@@ -157,6 +157,18 @@ pub enum Command {
         #[arg(long)]
         csv: bool,
     },
+    /// Erase one person's name, words and mentions from the store (their
+    /// opt-out is kept, so the bot still does not answer them).
+    Forget {
+        /// Their Discord user id.
+        user_id: String,
+        /// SQLite file (default: the config's `[storage] path`).
+        #[arg(long)]
+        db: Option<String>,
+        /// The config file (relative paths in it start at its folder).
+        #[arg(long, default_value = config::DEFAULT_PATH)]
+        config: PathBuf,
+    },
     /// Connect to Discord and run the bot (token from DISCORD_TOKEN).
     Run {
         /// The config file (relative paths in it start at its folder).
@@ -355,6 +367,11 @@ pub async fn run(cli: Cli) -> anyhow::Result<i32> {
             csv,
         } => audit(db, &config, since, csv).await,
         Command::Run { config } => crate::discord::run::run_from_env(&config).await,
+        Command::Forget {
+            user_id,
+            db,
+            config,
+        } => forget(&user_id, db, &config).await,
         Command::Invite { app_id } => {
             let now_ms = std::time::SystemTime::now()
                 .duration_since(std::time::UNIX_EPOCH)
@@ -545,6 +562,30 @@ async fn ticket_change(
     };
     store.close().await;
     println!("{said}");
+    Ok(0)
+}
+
+async fn forget(user_id: &str, db: Option<String>, config: &Path) -> anyhow::Result<i32> {
+    let user_id = user_id.trim();
+    if user_id.is_empty() {
+        anyhow::bail!("USER_ID is empty: give the person's Discord user id");
+    }
+    let store = existing_store(db, config).await?;
+    let f = store.forget_user(user_id).await?;
+    store.close().await;
+    let found = f.audit_records + f.tickets + f.relayed_messages + f.mentions;
+    if found == 0 {
+        println!("Nothing stored names or quotes {user_id}.");
+    } else {
+        println!(
+            "Forgot {user_id}: {} audit record(s) (name, reply text, cue words), {} ticket(s) \
+             (name, closing message), {} relayed message(s), {} mention(s) in other records.",
+            f.audit_records, f.tickets, f.relayed_messages, f.mentions
+        );
+    }
+    if f.kept_opt_out {
+        println!("Kept: their opt-out, so the bot still does not answer them.");
+    }
     Ok(0)
 }
 

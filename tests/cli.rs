@@ -824,3 +824,35 @@ fn init_writes_a_checked_config_and_check_warns_on_the_examples_words() {
         stdout(&o)
     );
 }
+
+/// Issue 14: one person erased on request, everywhere, with what was
+/// removed said.
+#[test]
+fn forget_erases_a_persons_name_and_words_from_the_audit() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("shopkeep.db");
+    let db = db.to_str().unwrap();
+    replay_json(&example(), db);
+    let before = stdout(&shopkeep(&["audit", "--db", db, "--csv"]));
+    assert!(before.contains("tomasz"), "{before}");
+
+    let o = shopkeep(&["forget", "u102", "--db", db]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    assert!(
+        stdout(&o).starts_with("Forgot u102: 2 audit record(s)"),
+        "{}",
+        stdout(&o)
+    );
+    let after = stdout(&shopkeep(&["audit", "--db", db, "--csv"]));
+    assert!(!after.contains("tomasz"), "{after}");
+    assert!(
+        !after.contains("seats"),
+        "their words in the cues are gone too"
+    );
+    let again = shopkeep(&["forget", "u102", "--db", db]);
+    assert!(
+        stdout(&again).contains("Nothing stored"),
+        "{}",
+        stdout(&again)
+    );
+}

@@ -394,14 +394,21 @@ fn t_staff_notice() -> String {
 pub struct RawStorage {
     #[serde(default = "default_db_path")]
     pub path: String,
+    #[serde(default = "default_retention")]
+    pub retention: String,
 }
 
 impl Default for RawStorage {
     fn default() -> Self {
         RawStorage {
             path: default_db_path(),
+            retention: default_retention(),
         }
     }
+}
+
+fn default_retention() -> String {
+    "90d".into()
 }
 
 fn default_db_path() -> String {

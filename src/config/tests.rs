@@ -324,3 +324,20 @@ fn the_store_path_starts_at_the_config_folder_and_is_absolute() {
         std::path::absolute("config/shopkeep.db").unwrap()
     );
 }
+
+#[test]
+fn texts_are_kept_ninety_days_unless_the_config_says_otherwise() {
+    let (_dir, file) = folder();
+    assert_eq!(
+        load_str(&file, GOOD).unwrap().retention,
+        chrono::Duration::days(90)
+    );
+    let src = format!("{GOOD}\n[storage]\nretention = \"30d\"\n");
+    assert_eq!(
+        load_str(&file, &src).unwrap().retention,
+        chrono::Duration::days(30)
+    );
+    let src = format!("{GOOD}\n[storage]\nretention = \"forever\"\n");
+    let e = only_error(&file, &src);
+    assert_eq!(e.key.as_deref(), Some("storage.retention"), "{e}");
+}

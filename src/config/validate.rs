@@ -98,6 +98,9 @@ pub struct Config {
     pub templates: TemplateNames,
     /// The SQLite file, resolved against the config file's folder.
     pub storage_path: String,
+    /// How long message texts (audit replies and cue words, relayed ticket
+    /// messages, closing messages) are kept before they are deleted.
+    pub retention: Duration,
     pub catalogue: Vec<Category>,
 }
 
@@ -372,6 +375,8 @@ pub(super) fn validate(
         &compliance,
     );
 
+    let retention = c.duration("storage.retention", &raw.storage.retention);
+
     if !c.errors.is_empty() {
         return Err(ConfigErrors(c.errors));
     }
@@ -400,6 +405,7 @@ pub(super) fn validate(
         templates_dir,
         templates,
         storage_path: store_path(base, &raw.storage.path),
+        retention,
         catalogue,
     })
 }

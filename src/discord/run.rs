@@ -126,6 +126,11 @@ async fn start(config: &Config, token: &Token, replies: SharedReplies) -> anyhow
     };
     let tracker = TaskTracker::new();
     tracker.spawn(desk_rounds(Arc::clone(&desk), stop_events.clone()));
+    tracker.spawn(retention_rounds(
+        desk.store().clone(),
+        config.retention,
+        stop_events.clone(),
+    ));
     let engine_task = tokio::spawn(runtime::engine_task(
         engine,
         rx,
@@ -223,6 +228,36 @@ async fn desk_rounds(desk: Arc<TicketDesk>, stop: CancellationToken) {
         }
     }
     lifecycle::periodic(desk, DESK_EVERY, stop.cancelled_owned()).await;
+}
+
+/// How often texts past the retention period are deleted (and once at start).
+const RETENTION_EVERY: Duration = Duration::from_secs(3600);
+
+/// Delete message texts older than `retention` at start and every hour,
+/// until `stop`.
+async fn retention_rounds(store: Store, retention: chrono::Duration, stop: CancellationToken) {
+    let mut ticks = tokio::time::interval(RETENTION_EVERY);
+    loop {
+        tokio::select! {
+            () = stop.cancelled() => return,
+            _ = ticks.tick() => {}
+        }
+        match store
+            .purge_texts_before(chrono::Utc::now() - retention)
+            .await
+        {
+            Ok(p) if p == Default::default() => {}
+            Ok(p) => info!(
+                audit = p.audit_texts,
+                relayed = p.relayed_texts,
+                closing = p.closing_messages,
+                "deleted message texts past the retention period"
+            ),
+            Err(e) => {
+                warn!(error = %format!("{e:#}"), "cannot delete texts past the retention period; next hour tries again")
+            }
+        }
+    }
 }
 
 /// The poise framework carrying the staff slash commands. Its setup (once
