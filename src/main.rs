@@ -6,6 +6,9 @@ use clap::Parser;
 fn main() {
     one_thread_per_inference();
     let cli = shopkeep::cli::Cli::parse();
+    if !matches!(cli.command, shopkeep::cli::Command::Run { .. }) {
+        quiet_on_closed_pipe();
+    }
     let directives = shopkeep::cli::log_directives(
         std::env::var("SHOPKEEP_LOG").ok(),
         std::env::var("RUST_LOG").ok(),
@@ -63,4 +66,17 @@ fn closed_pipe(e: &anyhow::Error) -> bool {
             .downcast_ref::<std::io::Error>()
             .is_some_and(|io| io.kind() == std::io::ErrorKind::BrokenPipe)
     })
+}
+
+/// For the one-shot commands: a reader that stops early (`| head`) ends the
+/// process quietly, as with any Unix tool, instead of a panic in
+/// `println!`. Not for `run`: the bot's sockets must see EPIPE as an error,
+/// not die of it.
+fn quiet_on_closed_pipe() {
+    #[cfg(unix)]
+    // SAFETY: called before any other thread exists; SIG_DFL is a valid
+    // disposition for SIGPIPE.
+    unsafe {
+        libc::signal(libc::SIGPIPE, libc::SIG_DFL);
+    }
 }
