@@ -156,6 +156,11 @@ pub enum Command {
         /// CSV instead of a readable list.
         #[arg(long)]
         csv: bool,
+        /// Only near misses: messages the bot came close to answering and
+        /// did not (detector unsure, not in the catalogue, held by a
+        /// limit), with the member's message.
+        #[arg(long)]
+        missed: bool,
     },
     /// Erase one person's name, words and mentions from the store (their
     /// opt-out is kept, so the bot still does not answer them).
@@ -365,7 +370,8 @@ pub async fn run(cli: Cli) -> anyhow::Result<i32> {
             config,
             since,
             csv,
-        } => audit(db, &config, since, csv).await,
+            missed,
+        } => audit(db, &config, since, csv, missed).await,
         Command::Run { config } => crate::discord::run::run_from_env(&config).await,
         Command::Forget {
             user_id,
@@ -594,10 +600,11 @@ async fn audit(
     config: &Path,
     since: Option<String>,
     csv: bool,
+    missed: bool,
 ) -> anyhow::Result<i32> {
     let since = since_arg(since)?;
     let store = existing_store(db, config).await?;
-    let records = store.audit(&AuditFilter { since }).await?;
+    let records = store.audit(&AuditFilter { since, missed }).await?;
     let mut out = std::io::stdout().lock();
     if csv {
         crate::views::write_csv(&records, &mut out)?;

@@ -31,6 +31,7 @@ const COLUMNS: &[&str] = &[
     "text",
     "delivery",
     "staff_notice",
+    "message",
 ];
 
 fn fields(r: &AuditRecord) -> Vec<String> {
@@ -58,6 +59,7 @@ fn fields(r: &AuditRecord) -> Vec<String> {
         opt(&r.text),
         r.delivery.clone(),
         opt(&r.staff_notice),
+        opt(&r.message),
     ]
 }
 
@@ -140,6 +142,9 @@ pub fn write_text(records: &[AuditRecord], out: &mut dyn Write) -> io::Result<()
                 &channel["channel: ".len()..]
             )?,
             _ => {}
+        }
+        if let Some(message) = &r.message {
+            writeln!(out, "    message: {}", message.replace('\n', " ⏎ "))?;
         }
         if let Some(text) = &r.text {
             writeln!(out, "    text: {}", text.replace('\n', " ⏎ "))?;

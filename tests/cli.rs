@@ -847,6 +847,8 @@ fn forget_erases_a_persons_name_and_words_from_the_audit() {
     replay_json(&example(), db);
     let before = stdout(&shopkeep(&["audit", "--db", db, "--csv"]));
     assert!(before.contains("tomasz"), "{before}");
+    // Their held-back ask is a near miss: the audit keeps their words.
+    assert!(before.contains("extension leaves"), "{before}");
 
     let o = shopkeep(&["forget", "u102", "--db", db]);
     assert!(o.status.success(), "{}", stderr(&o));
@@ -857,14 +859,32 @@ fn forget_erases_a_persons_name_and_words_from_the_audit() {
     );
     let after = stdout(&shopkeep(&["audit", "--db", db, "--csv"]));
     assert!(!after.contains("tomasz"), "{after}");
-    assert!(
-        !after.contains("seats"),
-        "their words in the cues are gone too"
-    );
+    assert!(!after.contains("extension leaves"), "their words are gone too");
     let again = shopkeep(&["forget", "u102", "--db", db]);
     assert!(
         stdout(&again).contains("Nothing stored"),
         "{}",
         stdout(&again)
     );
+}
+
+/// Issue 14: what the bot did not answer is visible, with why and the
+/// member's words, so staff can judge its misses.
+#[test]
+fn audit_missed_lists_near_misses_with_their_reason_and_message() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("shopkeep.db");
+    let db = db.to_str().unwrap();
+    replay_json(&example(), db);
+    let o = shopkeep(&["audit", "--db", db, "--missed"]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    let text = stdout(&o);
+    assert!(text.contains("message m13"), "{text}");
+    assert!(text.contains("detector unsure (review band)"), "{text}");
+    assert!(
+        text.contains("message: is the oak chest of drawers back in stock?"),
+        "{text}"
+    );
+    assert!(text.contains("held by user_cooldown"), "a held reply is a near miss too");
+    assert!(!text.contains("— solicitation"), "answered messages are not listed: {text}");
 }

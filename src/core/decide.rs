@@ -67,11 +67,24 @@ impl Decision {
     }
 
     /// Whether this decision is worth an audit record (reply, hand-off,
-    /// held-back reply, shadow reply, opt-out).
+    /// held-back reply, shadow reply, opt-out, near miss).
     pub fn is_auditable(&self) -> bool {
         self.action != ActionKind::None
             || self.reply.is_some()
-            || matches!(self.reason, Reason::Held { .. } | Reason::ShadowMode)
+            || matches!(self.reason, Reason::ShadowMode)
+            || self.is_near_miss()
+    }
+
+    /// A message the bot came close to answering and did not: the detector
+    /// was unsure (review band), it asked about something not in the
+    /// catalogue, or a limit held the reply back. Staff read these
+    /// (`shopkeep audit --missed`) to find what the bot misses.
+    pub fn is_near_miss(&self) -> bool {
+        self.action == ActionKind::None
+            && matches!(
+                self.reason,
+                Reason::ReviewBand | Reason::NotOurProducts | Reason::Held { .. }
+            )
     }
 }
 

@@ -80,6 +80,9 @@ pub struct AuditRecord {
     /// The exact text sent (or that would have been sent in shadow mode).
     pub text: Option<String>,
     pub delivery: String,
+    /// The member's message, kept for near misses only (see
+    /// `Decision::is_near_miss`) so staff can judge what the bot missed.
+    pub message: Option<String>,
     /// For a hand-off that opened a ticket: whether and where staff were
     /// told (the ticket's `staff_notice`, e.g. `failed: …` when they were
     /// not). Read from the ticket, never written with the record.
@@ -145,6 +148,7 @@ impl AuditRecord {
             },
             text: d.reply.as_ref().map(|r| r.text.clone()),
             delivery: delivery.as_str().into(),
+            message: d.is_near_miss().then(|| msg.content.clone()),
             staff_notice: None,
         }
     }
@@ -156,8 +160,8 @@ pub(super) async fn insert_audit(
 ) -> anyhow::Result<i64> {
     let result = sqlx::query(
         "INSERT INTO audit (decided_at, source, mode, message_id, place, user_id, user_name, action, \
-         reason_code, reason, verdict, score, cues, category, template, variant, compliance, held_by, text, delivery) \
-         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+         reason_code, reason, verdict, score, cues, category, template, variant, compliance, held_by, text, delivery, \
+         message) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
     )
     .bind(millis(r.decided_at))
     .bind(&r.source)
@@ -179,6 +183,7 @@ pub(super) async fn insert_audit(
     .bind(&r.held_by)
     .bind(&r.text)
     .bind(&r.delivery)
+    .bind(&r.message)
     .execute(&mut **tx)
     .await
     .with_context(|| format!("cannot write the audit record for message {}", r.message_id))?;
@@ -189,6 +194,8 @@ pub(super) async fn insert_audit(
 #[derive(Debug, Clone, Default)]
 pub struct AuditFilter {
     pub since: Option<Timestamp>,
+    /// Only near misses: what the bot came close to answering and did not.
+    pub missed: bool,
 }
 
 impl Store {
@@ -215,13 +222,16 @@ impl Store {
         let rows = sqlx::query(
             "SELECT id, decided_at, source, mode, message_id, place, user_id, user_name, action, reason_code, \
              reason, verdict, score, cues, category, template, variant, compliance, held_by, text, delivery, \
-             (SELECT CASE WHEN t.staff_notice IS NOT NULL THEN t.staff_notice \
+             message, (SELECT CASE WHEN t.staff_notice IS NOT NULL THEN t.staff_notice \
                           WHEN t.thread_id IS NOT NULL THEN 'thread' ELSE 'pending' END \
               FROM tickets t WHERE t.message_id = audit.message_id AND audit.action = 'handoff' \
               AND audit.source != 'replay' ORDER BY t.id LIMIT 1) \
-             FROM audit WHERE decided_at >= ? ORDER BY id",
+             FROM audit WHERE decided_at >= ? \
+             AND (? = 0 OR (action = 'none' AND reason_code IN ('review_band', 'not_our_products') \
+                  OR held_by IS NOT NULL)) ORDER BY id",
         )
         .bind(since)
+        .bind(filter.missed)
         .fetch_all(self.pool())
         .await
         .context("cannot read the audit trail")?;
@@ -249,7 +259,8 @@ impl Store {
                 held_by: row.get(18),
                 text: row.get(19),
                 delivery: row.get(20),
-                staff_notice: row.get(21),
+                message: row.get(21),
+                staff_notice: row.get(22),
             })
             .collect())
     }

@@ -51,8 +51,9 @@ impl Store {
             .await
             .context("cannot start forgetting")?;
         let audit = sqlx::query(
-            "UPDATE audit SET user_name = ?, text = NULL, cues = '' \
-             WHERE user_id = ? AND (user_name != ? OR text IS NOT NULL OR cues != '')",
+            "UPDATE audit SET user_name = ?, text = NULL, cues = '', message = NULL \
+             WHERE user_id = ? AND (user_name != ? OR text IS NOT NULL OR cues != '' \
+             OR message IS NOT NULL)",
         )
         .bind(FORGOTTEN)
         .bind(user_id)
@@ -86,7 +87,7 @@ impl Store {
         .rows_affected();
         let mut mentions = 0;
         for form in [format!("<@{user_id}>"), format!("<@!{user_id}>")] {
-            for (table, column) in [("audit", "text"), ("relays", "text")] {
+            for (table, column) in [("audit", "text"), ("audit", "message"), ("relays", "text")] {
                 let sql = format!(
                     "UPDATE {table} SET {column} = REPLACE({column}, ?, '@{}') \
                      WHERE INSTR({column}, ?) > 0",
@@ -129,8 +130,8 @@ impl Store {
             .await
             .context("cannot start the purge")?;
         let audit_texts = sqlx::query(
-            "UPDATE audit SET text = NULL, cues = '' \
-             WHERE decided_at < ? AND (text IS NOT NULL OR cues != '')",
+            "UPDATE audit SET text = NULL, cues = '', message = NULL \
+             WHERE decided_at < ? AND (text IS NOT NULL OR cues != '' OR message IS NOT NULL)",
         )
         .bind(at)
         .execute(&mut *tx)

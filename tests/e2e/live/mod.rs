@@ -171,7 +171,7 @@ pub async fn audit(dir: &TempDir) -> Vec<AuditRecord> {
     let path = dir.path().join("shopkeep.db").display().to_string();
     let store = Store::open(&path).await.expect("reopen the store");
     let records = store
-        .audit(&AuditFilter { since: None })
+        .audit(&AuditFilter::default())
         .await
         .expect("read the audit");
     store.close().await;
