@@ -8,9 +8,10 @@
 //!
 //! Target (issue 12, with the encoder on): p99 < 50 ms. Measured
 //! 2026-12-07 on the 2-core dev machine, encoder on one thread as
-//! `shopkeep` runs it (805 messages): p50 15.6 ms, p90 17.3 ms, p99
-//! 26.5 ms, max 61 ms. Without the encoder (2026-11-23): p50 0.78 ms, p99
-//! 7.35 ms.
+//! `shopkeep` runs it (805 messages): p50 15.5 ms, p90 17.2 ms, p99
+//! 26.6 ms, max 62 ms; the bare bot in the same run (26,041 messages):
+//! p50 0.28 ms, p99 0.47 ms. Without the encoder (2026-11-23): p50
+//! 0.78 ms, p99 7.35 ms.
 //!
 //! The floor, in the same run: a bare serenity bot (`Bare`, it answers
 //! every message with "pong" and nothing else) against its own fake,
