@@ -859,7 +859,10 @@ fn forget_erases_a_persons_name_and_words_from_the_audit() {
     );
     let after = stdout(&shopkeep(&["audit", "--db", db, "--csv"]));
     assert!(!after.contains("tomasz"), "{after}");
-    assert!(!after.contains("extension leaves"), "their words are gone too");
+    assert!(
+        !after.contains("extension leaves"),
+        "their words are gone too"
+    );
     let again = shopkeep(&["forget", "u102", "--db", db]);
     assert!(
         stdout(&again).contains("Nothing stored"),
@@ -885,6 +888,12 @@ fn audit_missed_lists_near_misses_with_their_reason_and_message() {
         text.contains("message: is the oak chest of drawers back in stock?"),
         "{text}"
     );
-    assert!(text.contains("held by user_cooldown"), "a held reply is a near miss too");
-    assert!(!text.contains("— solicitation"), "answered messages are not listed: {text}");
+    assert!(
+        text.contains("held by user_cooldown"),
+        "a held reply is a near miss too"
+    );
+    assert!(
+        !text.contains("— solicitation"),
+        "answered messages are not listed: {text}"
+    );
 }
