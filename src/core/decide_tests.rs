@@ -326,8 +326,7 @@ fn a_reply_that_fails_compliance_is_not_sent_and_goes_to_staff() {
 
 #[test]
 fn shadow_mode_records_the_reply_it_would_send_and_sends_nothing() {
-    let mut p = policy();
-    p.mode = Mode::Shadow;
+    let p = shadow_policy();
     let d = decide(
         &msg("m1", "gus", "general", ASK),
         t0(),
@@ -345,8 +344,7 @@ fn shadow_mode_records_the_reply_it_would_send_and_sends_nothing() {
 fn in_shadow_mode_a_dm_is_handed_off_and_acknowledged_as_in_live() {
     // A customer who writes to the bot privately during the shadow week
     // must not be met with silence: the ticket opens and they are told so.
-    let mut p = policy();
-    p.mode = Mode::Shadow;
+    let p = shadow_policy();
     let mut s = State::new();
     let d = run(
         &mut s,
@@ -370,8 +368,7 @@ fn in_shadow_mode_a_dm_is_handed_off_and_acknowledged_as_in_live() {
 
 #[test]
 fn in_shadow_mode_a_public_handoff_opens_a_ticket_but_posts_nothing_in_public() {
-    let mut p = policy();
-    p.mode = Mode::Shadow;
+    let p = shadow_policy();
     let mut s = State::new();
     let d = run(
         &mut s,
@@ -391,8 +388,7 @@ fn in_shadow_mode_a_public_handoff_opens_a_ticket_but_posts_nothing_in_public() 
 
 #[test]
 fn in_shadow_mode_stop_is_recorded_everywhere_and_confirmed_only_in_a_dm() {
-    let mut p = policy();
-    p.mode = Mode::Shadow;
+    let p = shadow_policy();
     let mut s = State::new();
     let mut public = msg("m1", "alice", "general", "stop");
     public.mentions_bot = true;
@@ -451,4 +447,11 @@ fn consecutive_replies_in_a_channel_rotate_variants() {
     let a = run(&mut s, &p, &msg("m1", "u1", "general", ASK), t0());
     let b = run(&mut s, &p, &msg("m2", "u2", "general", ASK), t0());
     assert_ne!(a.reply.unwrap().variant, b.reply.unwrap().variant);
+}
+
+/// The test policy in shadow mode.
+fn shadow_policy() -> Policy {
+    let mut p = policy();
+    p.mode = Mode::Shadow;
+    p
 }

@@ -77,33 +77,27 @@ const FILLERS: &[&str] = &[
 /// Where `phrase` (as configured) occurs in `words`, comparing stems and
 /// ignoring [`FILLERS`] on both sides; the span is in word indices.
 pub fn find_phrase(words: &Words, phrase: &str) -> Option<(usize, usize)> {
-    let wanted: Vec<String> = Words::of(phrase)
-        .stems
-        .into_iter()
-        .filter(|s| !FILLERS.contains(&s.as_str()))
-        .collect();
-    if wanted.is_empty() {
-        return None;
-    }
-    // The message's content words, each with its index in `words`.
-    let content: Vec<(usize, &str)> = words
-        .stems
-        .iter()
-        .enumerate()
-        .filter(|(_, s)| !FILLERS.contains(&s.as_str()))
-        .map(|(i, s)| (i, s.as_str()))
-        .collect();
-    let first_form = Words::of(phrase)
-        .forms
-        .into_iter()
-        .find(|f| !FILLERS.contains(&f.as_str()))
-        .unwrap_or_default();
-    content
-        .windows(wanted.len())
-        .find(|w| w.iter().zip(&wanted).all(|((_, s), want)| s == want))
-        .map(|w| (w[0].0, w[w.len() - 1].0 + 1))
+    // Fillers are recognised as written ("please" stems to "pleas").
+    let content = |w: &Words| -> Vec<usize> {
+        (0..w.forms.len())
+            .filter(|&i| !FILLERS.contains(&w.forms[i].as_str()))
+            .collect()
+    };
+    let phrase = Words::of(phrase);
+    let wanted = content(&phrase);
+    let first = *wanted.first()?;
+    let have = content(words);
+    have.windows(wanted.len())
+        .find(|w| {
+            w.iter()
+                .zip(&wanted)
+                .all(|(&i, &j)| words.stems[i] == phrase.stems[j])
+        })
+        .map(|w| (w[0], w[w.len() - 1] + 1))
         // "I talked to someone": the same stem in the past tells a story.
-        .filter(|&(start, _)| !words.forms[start].ends_with("ed") || first_form.ends_with("ed"))
+        .filter(|&(start, _)| {
+            !words.forms[start].ends_with("ed") || phrase.forms[first].ends_with("ed")
+        })
 }
 
 /// Verbs of getting through to someone, in forms that ask (present,

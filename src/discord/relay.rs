@@ -93,9 +93,7 @@ impl TicketDesk {
                 if given_up {
                     let to_customer = relay.direction == Direction::ToCustomer;
                     let ticket = self.store.ticket(relay.ticket_id).await?;
-                    let notice = ticket
-                        .as_ref()
-                        .is_some_and(|t| !to_customer && relay.source_message_id == t.message_id);
+                    let notice = ticket.as_ref().is_some_and(|t| t.opened_by(relay));
                     if notice {
                         self.store
                             .set_staff_notice(relay.ticket_id, &format!("failed: {why}"))
@@ -154,7 +152,7 @@ impl TicketDesk {
             }
             Direction::ToStaff => {
                 // The ticket's opening notice pings the staff role; nothing else does.
-                let notice = relay.source_message_id == ticket.message_id;
+                let notice = ticket.opened_by(relay);
                 let ping = notice
                     .then(|| self.staff_place().and_then(|p| p.role))
                     .flatten();
@@ -197,7 +195,7 @@ impl TicketDesk {
             .ok_or_else(|| RelayFailure::Transient("the staff channel is not known yet".into()))?;
         let text = no_thread_text(ticket.id, &why, &relay.text);
         self.post(place.channel, &text, ping, false).await?;
-        if relay.source_message_id == ticket.message_id {
+        if ticket.opened_by(relay) {
             self.note_staff_notice(ticket.id, &format!("channel: {why}"))
                 .await;
         }

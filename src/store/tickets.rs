@@ -49,6 +49,12 @@ impl TicketRecord {
         self.status == "open"
     }
 
+    /// Whether `relay` is this ticket's opening notice to staff (the first
+    /// `to_staff` relay carries the message that opened the ticket).
+    pub fn opened_by(&self, relay: &super::RelayRecord) -> bool {
+        relay.direction == super::Direction::ToStaff && relay.source_message_id == self.message_id
+    }
+
     /// How staff were told about this ticket, for people reading a list.
     pub fn staff_notice_label(&self) -> String {
         match self.staff_notice.as_deref() {
