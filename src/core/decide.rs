@@ -77,13 +77,17 @@ impl Decision {
 
     /// A message the bot came close to answering and did not: the detector
     /// was unsure (review band), it asked about something not in the
-    /// catalogue, or a limit held the reply back. Staff read these
+    /// catalogue, a hand-off phrase almost matched, or a limit held the
+    /// reply back. Staff read these
     /// (`shopkeep audit --missed`) to find what the bot misses.
     pub fn is_near_miss(&self) -> bool {
         self.action == ActionKind::None
             && matches!(
                 self.reason,
-                Reason::ReviewBand | Reason::NotOurProducts | Reason::Held { .. }
+                Reason::ReviewBand
+                    | Reason::NotOurProducts
+                    | Reason::HandoffAlmost { .. }
+                    | Reason::Held { .. }
             )
     }
 }
@@ -194,7 +198,13 @@ fn solicitation(
             return handoff(d, msg, state, HandoffTrigger::ReviewBand, replies, policy);
         }
         Class::Not if verdict.review => return d.silent(Reason::ReviewBand),
-        Class::Not => return d.silent(Reason::NotASolicitation),
+        Class::Not => {
+            let reason = match policy.almost_asks_for_person(&msg.content) {
+                Some((phrase, words)) => Reason::HandoffAlmost { phrase, words },
+                None => Reason::NotASolicitation,
+            };
+            return d.silent(reason);
+        }
     };
     let category = d
         .category

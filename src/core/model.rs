@@ -200,6 +200,12 @@ pub enum Reason {
     IntentOnly,
     ReviewBand,
     NotOurProducts,
+    /// Not a solicitation, and a hand-off phrase almost matched: staff may
+    /// want to read it (`audit --missed`).
+    HandoffAlmost {
+        phrase: String,
+        words: String,
+    },
     // --- people ---
     OptedOut,
     TicketOpen,
@@ -237,6 +243,7 @@ impl Reason {
             Reason::IntentOnly => "intent_only",
             Reason::ReviewBand => "review_band",
             Reason::NotOurProducts => "not_our_products",
+            Reason::HandoffAlmost { .. } => "handoff_almost",
             Reason::OptedOut => "opted_out",
             Reason::TicketOpen => "ticket_open",
             Reason::StaffAnsweredThread => "staff_answered_thread",
@@ -266,6 +273,9 @@ impl std::fmt::Display for Reason {
             Reason::IntentOnly => "states a plan to buy but asks nothing (intent)".to_string(),
             Reason::ReviewBand => "detector unsure (review band); no reply".to_string(),
             Reason::NotOurProducts => "solicitation, but not about anything we sell".to_string(),
+            Reason::HandoffAlmost { phrase, words } => {
+                format!("hand-off phrase \"{phrase}\" almost matched: \"{words}\"; no hand-off")
+            }
             Reason::OptedOut => "author opted out".to_string(),
             Reason::TicketOpen => "author has an open ticket with staff".to_string(),
             Reason::StaffAnsweredThread => "staff already answered in this thread".to_string(),

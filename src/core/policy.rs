@@ -13,7 +13,7 @@ use super::catalogue::Catalogue;
 use super::detect::Detector;
 use super::model::{designates, ChannelRef, Inbound, Timestamp};
 use super::normalize::normalize;
-use super::words::{find_phrase, person_request, Words};
+use super::words::{find_phrase, near_phrase, person_request, Words};
 
 /// Whether replies are posted or only recorded.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -170,6 +170,19 @@ impl Policy {
             .find_map(|p| find_phrase(&words, p))
             .map(|(start, end)| words.span(start, end))
             .or_else(|| person_request(&words))
+    }
+
+    /// A configured hand-off phrase the message almost uses (for staff to
+    /// judge; the bot does not act on it): the phrase, and the words.
+    pub fn almost_asks_for_person(&self, text: &str) -> Option<(String, String)> {
+        let words = Words::of(text);
+        self.handoff_phrases.iter().find_map(|p| {
+            let (start, end, how) = near_phrase(&words, p)?;
+            Some((
+                p.clone(),
+                format!("{} ({})", words.span(start, end), how.describe()),
+            ))
+        })
     }
 }
 

@@ -100,6 +100,62 @@ pub fn find_phrase(words: &Words, phrase: &str) -> Option<(usize, usize)> {
         })
 }
 
+/// How a hand-off phrase almost matched (see [`near_phrase`]).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Near {
+    /// Every word is there, but in the past tense: a story, or an ask
+    /// told as one ("I wanted to… so I tried to talked to someone").
+    PastTense,
+    /// Every word but one in the middle is there, in order: the verb and
+    /// whom to reach match ("speak with someone" for "speak to someone").
+    OneWordDiffers,
+}
+
+impl Near {
+    pub fn describe(self) -> &'static str {
+        match self {
+            Near::PastTense => "in the past tense",
+            Near::OneWordDiffers => "one word differs",
+        }
+    }
+}
+
+/// Where `phrase` almost occurs in `words`, when [`find_phrase`] finds it
+/// not: the same content words told in the past tense, or (for phrases of
+/// three words or more) one word between the first and the last replaced. The span is
+/// in word indices. For staff to read (`audit --missed`), never to act on.
+pub fn near_phrase(words: &Words, phrase: &str) -> Option<(usize, usize, Near)> {
+    if find_phrase(words, phrase).is_some() {
+        return None;
+    }
+    let content = |w: &Words| -> Vec<usize> {
+        (0..w.forms.len())
+            .filter(|&i| !FILLERS.contains(&w.forms[i].as_str()))
+            .collect()
+    };
+    let phrase = Words::of(phrase);
+    let wanted = content(&phrase);
+    if wanted.len() < 2 {
+        return None;
+    }
+    let have = content(words);
+    for w in have.windows(wanted.len()) {
+        let differ: Vec<usize> = (0..wanted.len())
+            .filter(|&k| words.stems[w[k]] != phrase.stems[wanted[k]])
+            .collect();
+        let span = (w[0], w[w.len() - 1] + 1);
+        match differ.as_slice() {
+            // find_phrase refused an exact match: only the tense can do that.
+            [] => return Some((span.0, span.1, Near::PastTense)),
+            [k] if *k != 0 && *k != wanted.len() - 1 => {
+                return Some((span.0, span.1, Near::OneWordDiffers))
+            }
+            _ => {}
+        }
+    }
+    None
+}
+
 /// Verbs of getting through to someone, in forms that ask (present,
 /// imperative, infinitive, -ing); past forms ("I talked to someone") tell
 /// a story and are left out on purpose.
@@ -258,6 +314,46 @@ mod tests {
         let w = Words::of("how do I contact your customer services team?");
         let (start, end) = find_phrase(&w, "contact customer service").unwrap();
         assert_eq!(w.span(start, end), "contact your customer services");
+    }
+
+    #[test]
+    fn a_phrase_that_almost_matches_is_found_and_says_how() {
+        let near = |text: &str, phrase: &str| {
+            let w = Words::of(text);
+            near_phrase(&w, phrase).map(|(s, e, how)| (w.span(s, e), how))
+        };
+        assert_eq!(
+            near("I talked to someone but nobody replied", "talk to someone"),
+            Some(("talked to someone".into(), Near::PastTense))
+        );
+        assert_eq!(
+            near("can I speak with someone?", "speak to someone"),
+            Some(("speak with someone".into(), Near::OneWordDiffers))
+        );
+        assert_eq!(
+            near(
+                "Newegg's customer service is great",
+                "contact customer service"
+            ),
+            None,
+            "the verb must match"
+        );
+        assert_eq!(
+            near("please call me tomorrow", "call me back"),
+            None,
+            "the last word (whom or what) must match"
+        );
+        assert_eq!(
+            near("talk to someone", "talk to someone"),
+            None,
+            "a match is not a near miss"
+        );
+        assert_eq!(
+            near("we went to someone's house", "talk to someone"),
+            None,
+            "two words of three"
+        );
+        assert_eq!(near("how do I talk to you", "talk to someone"), None);
     }
 
     #[test]
