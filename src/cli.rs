@@ -162,6 +162,53 @@ pub enum Command {
         #[arg(long)]
         missed: bool,
     },
+    /// List staff marks (right, wrong, missed), or export them as labelled
+    /// JSON Lines for `shopkeep eval` and `shopkeep train`.
+    Feedback {
+        /// SQLite file to read (default: the config's `[storage] path`).
+        #[arg(long)]
+        db: Option<String>,
+        /// The config file (relative paths in it start at its folder).
+        #[arg(long, default_value = config::DEFAULT_PATH)]
+        config: PathBuf,
+        /// Only marks made in this period (e.g. 7d, 30d).
+        #[arg(long)]
+        since: Option<String>,
+        /// Write the marks to this JSON Lines file instead of listing them.
+        #[arg(long, value_name = "FILE.jsonl")]
+        export: Option<PathBuf>,
+    },
+    /// Summarise a period: messages seen, replies (or would-be replies in
+    /// shadow), hand-offs, held back per limit, staff marks, this server's
+    /// precision, and whether it is ready to go live.
+    Report {
+        /// SQLite file to read (default: the config's `[storage] path`).
+        #[arg(long)]
+        db: Option<String>,
+        /// The config file (relative paths in it start at its folder).
+        #[arg(long, default_value = config::DEFAULT_PATH)]
+        config: PathBuf,
+        /// The period, ending now (e.g. 24h, 7d).
+        #[arg(long, default_value = "7d")]
+        since: String,
+        /// Report on what `shopkeep replay` recorded (the period ends at the
+        /// last replayed message) instead of the live bot.
+        #[arg(long)]
+        replayed: bool,
+    },
+    /// Suggest the `reply_at` that reaches a precision target on this
+    /// server's exported marks (changes nothing).
+    Tune {
+        /// Marks exported by `shopkeep feedback --export` (or any labelled JSON Lines).
+        #[arg(long = "feedback", value_name = "FILE.jsonl", required = true, num_args = 1..)]
+        files: Vec<PathBuf>,
+        /// The precision to reach.
+        #[arg(long, default_value_t = 0.9)]
+        precision: f64,
+        /// The config file whose detector scores the messages.
+        #[arg(long, default_value = config::DEFAULT_PATH)]
+        config: PathBuf,
+    },
     /// Erase one person's name, words and mentions from the store (their
     /// opt-out is kept, so the bot still does not answer them).
     Forget {
@@ -373,6 +420,43 @@ pub async fn run(cli: Cli) -> anyhow::Result<i32> {
             missed,
         } => audit(db, &config, since, csv, missed).await,
         Command::Run { config } => crate::discord::run::run_from_env(&config).await,
+        Command::Feedback {
+            db,
+            config,
+            since,
+            export,
+        } => {
+            let since = since_arg(since)?;
+            let store = existing_store(db, &config).await?;
+            let mut out = std::io::stdout().lock();
+            crate::feedback::feedback(&store, since, export.as_deref(), &mut out).await?;
+            Ok(0)
+        }
+        Command::Report {
+            db,
+            config,
+            since,
+            replayed,
+        } => {
+            let span =
+                config::parse_duration(&since).map_err(|e| anyhow::anyhow!("--since {e}"))?;
+            let loaded = load_config(&config)?;
+            let store = existing_store(db, &config).await?;
+            let mut out = std::io::stdout().lock();
+            crate::feedback::report(&store, &loaded, span, replayed, &mut out).await?;
+            Ok(0)
+        }
+        Command::Tune {
+            files,
+            precision,
+            config,
+        } => {
+            if !(0.5..1.0).contains(&precision) {
+                anyhow::bail!("--precision {precision} must be at least 0.5 and below 1");
+            }
+            let config = load_config(&config)?;
+            crate::feedback::tune(&config, &files, precision, &mut std::io::stdout().lock())
+        }
         Command::Forget {
             user_id,
             db,
@@ -579,14 +663,15 @@ async fn forget(user_id: &str, db: Option<String>, config: &Path) -> anyhow::Res
     let store = existing_store(db, config).await?;
     let f = store.forget_user(user_id).await?;
     store.close().await;
-    let found = f.audit_records + f.tickets + f.relayed_messages + f.mentions;
+    let found = f.audit_records + f.tickets + f.relayed_messages + f.marks + f.mentions;
     if found == 0 {
         println!("Nothing stored names or quotes {user_id}.");
     } else {
         println!(
             "Forgot {user_id}: {} audit record(s) (name, reply text, cue words), {} ticket(s) \
-             (name, closing message), {} relayed message(s), {} mention(s) in other records.",
-            f.audit_records, f.tickets, f.relayed_messages, f.mentions
+             (name, closing message), {} relayed message(s), {} staff mark(s), {} mention(s) in \
+             other records.",
+            f.audit_records, f.tickets, f.relayed_messages, f.marks, f.mentions
         );
     }
     if f.kept_opt_out {

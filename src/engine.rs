@@ -105,6 +105,11 @@ impl Engine {
 
     /// Decide about one message at `now`, and make the decision durable.
     pub async fn handle(&mut self, msg: &Inbound, now: Timestamp) -> anyhow::Result<Handled> {
+        if let Err(e) = self.store.count_seen(msg.at, self.source.as_str()).await {
+            // A lost count only makes `report` a message short; never a
+            // reason to leave a message undecided.
+            tracing::warn!(error = %format!("{e:#}"), message = %msg.id, "cannot count a message seen");
+        }
         let decision = decide_paced(
             msg,
             now,

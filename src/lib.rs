@@ -21,6 +21,9 @@
 //! - [`eval`] — measures the detector on labelled files, per family.
 //! - [`train`] — fits the learned layer; [`lofo`] — the leave-one-family-out
 //!   figure for both stages and their combination.
+//! - [`feedback`] — staff marks on the command line: `feedback` (list,
+//!   export as labelled data), `report` (a period and the go-live
+//!   recommendation) and `tune --feedback` (a per-server `reply_at`).
 //! - [`views`] — readable and CSV output of audit records and tickets.
 //! - [`ticket_commands`] — `shopkeep tickets close` and `reassign`: staff
 //!   changes from the command line, carried out by the running bot.
@@ -35,6 +38,7 @@ pub mod core;
 pub mod discord;
 pub mod engine;
 pub mod eval;
+pub mod feedback;
 pub mod init;
 pub mod init_prompt;
 pub mod lofo;

@@ -897,3 +897,205 @@ fn audit_missed_lists_near_misses_with_their_reason_and_message() {
         "answered messages are not listed: {text}"
     );
 }
+
+/// Staff marks written into a store as the Discord adapter writes them:
+/// `asks` marked right (the first two of them missed), `nots` marked wrong.
+fn store_with_marks(db: &str, asks: &[String], nots: &[String]) {
+    use shopkeep::core::marks::Mark;
+    use shopkeep::store::{MarkRecord, Store};
+    let rt = tokio::runtime::Runtime::new().unwrap();
+    rt.block_on(async {
+        let store = Store::open(db).await.unwrap();
+        let now = chrono::Utc::now();
+        let marks = asks
+            .iter()
+            .enumerate()
+            .map(|(i, t)| (t, if i < 2 { Mark::Missed } else { Mark::Right }))
+            .chain(nots.iter().map(|t| (t, Mark::Wrong)));
+        for (i, (text, mark)) in marks.enumerate() {
+            let record = MarkRecord {
+                message_id: format!("{}", 90_000 + i),
+                server: "Oak & Thistle".into(),
+                place: "#general".into(),
+                author_id: format!("u{i}"),
+                text: text.clone(),
+                mark,
+                action: if mark == Mark::Missed {
+                    "none"
+                } else {
+                    "reply"
+                }
+                .into(),
+                mode: "shadow".into(),
+                verdict: None,
+                score: None,
+                cues: String::new(),
+                category: None,
+                template: None,
+                marked_by: "sam".into(),
+                marked_by_id: "7".into(),
+                first_marked_at: now,
+                marked_at: now,
+            };
+            store.mark(&record).await.unwrap();
+        }
+        store.close().await;
+    });
+}
+
+fn texts_labelled(file: &str, label: &str, n: usize) -> Vec<String> {
+    std::fs::read_to_string(root().join(file))
+        .unwrap()
+        .lines()
+        .filter_map(|l| serde_json::from_str::<Value>(l).ok())
+        .filter(|v| v["label"] == label)
+        .take(n)
+        .map(|v| v["text"].as_str().unwrap().to_string())
+        .collect()
+}
+
+/// Issue 14: marks → labelled file → this server's figures with `eval`,
+/// and a threshold from `tune` that changes nothing.
+#[test]
+fn exported_marks_are_labelled_data_that_eval_measures_and_tune_reads() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("shopkeep.db");
+    let db = db.to_str().unwrap();
+    let asks = texts_labelled("tests/data/dev.jsonl", "solicitation", 24);
+    let nots = texts_labelled("tests/data/dev.jsonl", "not", 6);
+    store_with_marks(db, &asks, &nots);
+
+    let listed = shopkeep(&["feedback", "--db", db]);
+    assert!(listed.status.success(), "{}", stderr(&listed));
+    assert!(
+        stdout(&listed).ends_with("30 mark(s): right 22, wrong 6, missed 2\n"),
+        "{}",
+        stdout(&listed)
+    );
+
+    let export = dir.path().join("ours.jsonl");
+    let o = shopkeep(&["feedback", "--db", db, "--export", export.to_str().unwrap()]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    assert!(
+        stdout(&o).starts_with("Exported 30 mark(s)"),
+        "{}",
+        stdout(&o)
+    );
+    let rows: Vec<Value> = std::fs::read_to_string(&export)
+        .unwrap()
+        .lines()
+        .map(|l| serde_json::from_str(l).unwrap())
+        .collect();
+    assert_eq!(rows.len(), 30);
+    assert_eq!(rows[0]["source"], "Oak & Thistle");
+    let label = |mark: &str| {
+        rows.iter()
+            .filter(|r| r["mark"] == mark)
+            .map(|r| r["label"].as_str().unwrap())
+            .collect::<std::collections::BTreeSet<_>>()
+    };
+    assert_eq!(label("right"), ["solicitation"].into());
+    assert_eq!(label("missed"), ["solicitation"].into());
+    assert_eq!(label("wrong"), ["not"].into());
+
+    let eval = shopkeep(&["eval", export.to_str().unwrap(), "--json"]);
+    assert!(eval.status.success(), "{}", stderr(&eval));
+    let v: Value = serde_json::from_str(&stdout(&eval)).unwrap();
+    let count = |k: &str| v[k].as_u64().unwrap();
+    assert_eq!(
+        count("tp") + count("fn"),
+        24,
+        "every right and missed is an ask"
+    );
+    assert_eq!(count("fp") + count("tn"), 6, "every wrong is not");
+
+    let config = root().join("config/shopkeep.toml");
+    let before = std::fs::read(&config).unwrap();
+    let tune = shopkeep(&["tune", "--feedback", export.to_str().unwrap()]);
+    let out = stdout(&tune);
+    assert!(
+        out.starts_with("30 marked message(s): 24 asks (right or missed), 6 not (wrong)."),
+        "{out}"
+    );
+    assert!(out.contains("reply_at  precision on marks"), "{out}");
+    assert!(
+        out.contains("Suggested: reply_at = ") || out.contains("No suggestion:"),
+        "{out}"
+    );
+    assert!(
+        out.trim_end().ends_with("shopkeep.toml."),
+        "names the file to edit: {out}"
+    );
+    assert!(out.contains("Nothing was changed"), "{out}");
+    assert_eq!(
+        std::fs::read(&config).unwrap(),
+        before,
+        "tune never edits the config"
+    );
+}
+
+/// Issue 14: a replayed week summarised: traffic, replies, hand-offs and
+/// held-back replies as the replay decided them, and the plain
+/// recommendation (no marks yet: not measured).
+#[test]
+fn report_on_a_replayed_week_counts_traffic_replies_handoffs_and_limits() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("shopkeep.db");
+    let db = db.to_str().unwrap();
+    let decided = replay_json(&example(), db);
+    let count = |codes: &[&str]| {
+        decided
+            .values()
+            .filter(|v| codes.contains(&v["reason_code"].as_str().unwrap()))
+            .count()
+    };
+    let replies = count(&["solicitation", "multi_brand_request"]);
+    let handoffs = decided
+        .values()
+        .filter(|v| v["action"] == "handoff")
+        .count();
+    assert!(replies > 0 && handoffs > 0, "the example has both");
+    let config = live_config();
+    let o = shopkeep(&[
+        "report",
+        "--replayed",
+        "--db",
+        db,
+        "--config",
+        config.to_str().unwrap(),
+    ]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    let out = stdout(&o);
+    let messages = std::fs::read_to_string(example())
+        .unwrap()
+        .lines()
+        .filter(|l| !l.trim().is_empty())
+        .count();
+    assert!(out.starts_with("Replayed, "), "{out}");
+    for line in [
+        format!("  messages seen        {messages}\n"),
+        format!("  replies sent         {replies}\n"),
+        "  would-be (shadow)    0\n".to_string(),
+        format!("  hand-offs            {handoffs}\n"),
+        format!(
+            "  held back            {} (user_cooldown {})\n",
+            count(&["user_cooldown"]),
+            count(&["user_cooldown"])
+        ),
+        "  staff marks          right 0, wrong 0, missed 0\n".to_string(),
+    ] {
+        assert!(out.contains(&line), "{line:?} missing from:\n{out}");
+    }
+    assert!(
+        out.contains(&format!(
+            "live for 7 days: {replies} replies, staff marked 0 wrong. Not yet measured"
+        )),
+        "{out}"
+    );
+    let live = shopkeep(&["report", "--db", db]);
+    assert!(
+        stdout(&live).contains("  messages seen        0\n"),
+        "replayed traffic is not the live bot's: {}",
+        stdout(&live)
+    );
+}

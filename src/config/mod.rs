@@ -19,7 +19,8 @@ use std::path::{Path, PathBuf};
 pub use locate::SourceMap;
 pub use raw::RawConfig;
 pub use validate::{
-    parse_duration, Brand, Category, Compliance, Config, DiscordSettings, HandoffSettings, RelayAs,
+    parse_duration, Brand, Category, Compliance, Config, DiscordSettings, HandoffSettings,
+    MarkSettings, RelayAs,
 };
 
 /// One problem with the configuration, located as precisely as possible.

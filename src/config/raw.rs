@@ -29,6 +29,8 @@ pub struct RawConfig {
     #[serde(default)]
     pub storage: RawStorage,
     #[serde(default)]
+    pub marks: RawMarks,
+    #[serde(default)]
     pub catalogue: Vec<RawCategory>,
 }
 
@@ -230,6 +232,34 @@ fn default_start_words() -> Vec<String> {
 }
 fn default_reaction() -> String {
     "🔕".into()
+}
+
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RawMarks {
+    #[serde(default = "default_mark_right")]
+    pub right: String,
+    #[serde(default = "default_mark_wrong")]
+    pub wrong: String,
+    #[serde(default = "default_true")]
+    pub shadow_copies: bool,
+}
+
+impl Default for RawMarks {
+    fn default() -> Self {
+        RawMarks {
+            right: default_mark_right(),
+            wrong: default_mark_wrong(),
+            shadow_copies: true,
+        }
+    }
+}
+
+fn default_mark_right() -> String {
+    crate::core::marks::MarkEmojis::default().right
+}
+fn default_mark_wrong() -> String {
+    crate::core::marks::MarkEmojis::default().wrong
 }
 
 #[derive(Debug, Clone, Deserialize)]

@@ -71,6 +71,16 @@ pub struct Category {
     pub handoff_only: bool,
 }
 
+/// How staff mark what the bot did (`[marks]`).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct MarkSettings {
+    /// The reactions meaning "right" and "wrong" on a bot reply or its
+    /// shadow copy.
+    pub emojis: crate::core::marks::MarkEmojis,
+    /// Shadow mode posts each would-be reply to the staff channel.
+    pub shadow_copies: bool,
+}
+
 /// A validated configuration.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Config {
@@ -91,6 +101,8 @@ pub struct Config {
     pub stop_words: Vec<String>,
     pub start_words: Vec<String>,
     pub optout_reaction: String,
+    /// How staff mark replies (`[marks]`).
+    pub marks: MarkSettings,
     pub handoff: HandoffSettings,
     pub compliance: Compliance,
     /// The templates directory, resolved against the config file's folder.
@@ -327,6 +339,7 @@ pub(super) fn validate(
             "must list at least one phrase; people must be able to opt out",
         );
     }
+    let marks = validate_marks(&mut c, &raw.marks, &raw.optout.reaction);
     let handoff = validate_handoff(&mut c, raw.handoff);
     let compliance = validate_compliance(&mut c, raw.compliance);
 
@@ -400,6 +413,7 @@ pub(super) fn validate(
         stop_words: raw.optout.stop_words,
         start_words: raw.optout.start_words,
         optout_reaction: raw.optout.reaction,
+        marks,
         handoff,
         compliance,
         templates_dir,
@@ -408,6 +422,45 @@ pub(super) fn validate(
         retention,
         catalogue,
     })
+}
+
+fn validate_marks(c: &mut Check<'_>, m: &super::raw::RawMarks, optout: &str) -> MarkSettings {
+    let emojis = crate::core::marks::MarkEmojis {
+        right: m.right.trim().to_string(),
+        wrong: m.wrong.trim().to_string(),
+    };
+    for (key, emoji) in [
+        ("marks.right", &emojis.right),
+        ("marks.wrong", &emojis.wrong),
+    ] {
+        if emoji.is_empty() {
+            c.error(
+                key,
+                "must be an emoji (staff react with it to mark a reply)",
+            );
+        } else if emojis.mark_of(optout).is_some()
+            && emojis.mark_of(emoji) == emojis.mark_of(optout)
+        {
+            c.error(
+                key,
+                format!(
+                    "`{emoji}` is also [optout] reaction: a member opting out would read as a mark"
+                ),
+            );
+        }
+    }
+    if !emojis.right.is_empty()
+        && emojis.mark_of(&emojis.wrong) == Some(crate::core::marks::Mark::Right)
+    {
+        c.error(
+            "marks.wrong",
+            format!("`{}` is also marks.right", emojis.wrong),
+        );
+    }
+    MarkSettings {
+        emojis,
+        shadow_copies: m.shadow_copies,
+    }
 }
 
 fn validate_discord(c: &mut Check<'_>, d: RawDiscord) -> DiscordSettings {

@@ -10,6 +10,7 @@ pub mod decide;
 pub mod detect;
 pub mod flood;
 pub mod limits;
+pub mod marks;
 pub mod model;
 pub mod normalize;
 pub mod policy;

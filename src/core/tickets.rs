@@ -168,6 +168,12 @@ pub fn refusal(command: &str, staff_role: &str) -> String {
     format!("Only members with the {staff_role} role can use /{command}.")
 }
 
+/// What a member without the staff role is told when they use a staff
+/// item of a message's Apps menu.
+pub fn menu_refusal(item: &str, staff_role: &str) -> String {
+    format!("Only members with the {staff_role} role can use Apps ▸ {item}.")
+}
+
 /// Whether a block placed until `until` (`None`: until lifted) still holds
 /// at `now`. The one rule for the core's state and the desk.
 pub fn block_holds(until: Option<Timestamp>, now: Timestamp) -> bool {

@@ -35,6 +35,9 @@ pub struct DeliverySettings {
     pub attempt_timeout: Duration,
     /// A reply not posted this long after the customer's message is dropped.
     pub stale_after: chrono::Duration,
+    /// Shadow mode: post each would-be reply to the staff channel, with
+    /// these mark reactions named (`None`: no copies).
+    pub shadow_copies: Option<crate::core::marks::MarkEmojis>,
 }
 
 impl Default for DeliverySettings {
@@ -44,6 +47,7 @@ impl Default for DeliverySettings {
             first_backoff: Duration::from_millis(250),
             attempt_timeout: Duration::from_secs(10),
             stale_after: chrono::Duration::minutes(2),
+            shadow_copies: None,
         }
     }
 }
@@ -61,6 +65,9 @@ pub struct Job {
     pub place: Place,
     pub route: Route,
     pub actions: Vec<Action>,
+    /// Shadow mode: the staff desk's copy of the would-be reply, which
+    /// staff mark right or wrong.
+    pub shadow_copy: Option<Outgoing>,
 }
 
 /// What one attempt at posting amounted to.
@@ -145,16 +152,34 @@ pub struct Deliverer {
 }
 
 impl Deliverer {
-    /// Post everything `job` asks for, then record the customer text's fate.
+    /// Post everything `job` asks for, then record the customer text's fate
+    /// and the message staff may mark (the public reply, or the shadow copy).
     pub async fn run(&self, job: Job) {
         let mut customer = None;
+        let mut posted = None;
         for action in &job.actions {
-            let outcome = self.carry_out(action, &job).await;
+            let (outcome, id) = self.carry_out(action, &job).await;
             if !matches!(action, Action::OpenHandoff { .. }) {
                 customer = Some(outcome);
             }
+            if matches!(action, Action::ReplyInChannel { .. }) {
+                posted = posted.or(id);
+            }
         }
-        let (Some(audit_id), Some(delivery)) = (job.audit_id, customer) else {
+        if let Some(copy) = &job.shadow_copy {
+            let (delivery, id) = self.send(copy, &job).await;
+            info!(message = %job.message_id, channel = %copy.channel, kind = "shadow_copy", delivery = delivery.as_str(), "delivered");
+            posted = posted.or(id);
+        }
+        let Some(audit_id) = job.audit_id else {
+            return;
+        };
+        if let Some(id) = posted {
+            if let Err(e) = self.store.set_posted(audit_id, &id.to_string()).await {
+                warn!(error = %format!("{e:#}"), audit_id, message = %job.message_id, "cannot record the posted message; staff marks on it will not be found");
+            }
+        }
+        let Some(delivery) = customer else {
             return;
         };
         if let Err(e) = self
@@ -166,7 +191,7 @@ impl Deliverer {
         }
     }
 
-    async fn carry_out(&self, action: &Action, job: &Job) -> Delivery {
+    async fn carry_out(&self, action: &Action, job: &Job) -> (Delivery, Option<MessageId>) {
         let out = match outgoing::build(action, &job.route, &job.place) {
             Ok(out) => out,
             Err(Unroutable::NeedDmChannel(user)) => match user.create_dm_channel(&*self.http).await
@@ -174,30 +199,31 @@ impl Deliverer {
                 Ok(channel) => outgoing::dm(channel.id, user, action_text(action)),
                 Err(e) => {
                     warn!(error = %e, user = %user, message = %job.message_id, "cannot open a DM");
-                    return Delivery::Failed;
+                    return (Delivery::Failed, None);
                 }
             },
             Err(e) => {
                 warn!(error = %e, message = %job.message_id, "cannot route an action; not sent");
-                return Delivery::Failed;
+                return (Delivery::Failed, None);
             }
         };
-        let delivery = self.send(&out, job).await;
+        let (delivery, id) = self.send(&out, job).await;
         let kind = match out.kind {
             OutgoingKind::Customer => "customer",
             OutgoingKind::StaffNotice => "staff_notice",
         };
         info!(message = %job.message_id, channel = %out.channel, kind, delivery = delivery.as_str(), "delivered");
-        delivery
+        (delivery, id)
     }
 
-    /// Post `out` with retries, giving up when it would be late.
-    async fn send(&self, out: &Outgoing, job: &Job) -> Delivery {
+    /// Post `out` with retries, giving up when it would be late; the id of
+    /// the posted message when Discord's answer could be read.
+    async fn send(&self, out: &Outgoing, job: &Job) -> (Delivery, Option<MessageId>) {
         let deadline = job.at + self.settings.stale_after;
         let mut backoff = self.settings.first_backoff;
         for attempt in 0..=self.settings.retries {
             let Some(left) = time_left(deadline) else {
-                return Delivery::Stale;
+                return (Delivery::Stale, None);
             };
             let limit = left.min(self.settings.attempt_timeout);
             let post = out.channel.send_message(&*self.http, out.message.clone());
@@ -213,11 +239,11 @@ impl Deliverer {
                             warn!(message = %job.message_id, "Discord accepted the message but its answer could not be read; counted as sent")
                         }
                     }
-                    return Delivery::Sent;
+                    return (Delivery::Sent, id);
                 }
                 Attempt::Fail(error) => {
                     warn!(%error, message = %job.message_id, attempt, "posting failed; not retried");
-                    return Delivery::Failed;
+                    return (Delivery::Failed, None);
                 }
                 Attempt::Retry(error) => {
                     warn!(%error, message = %job.message_id, attempt, "posting failed; may retry");
@@ -227,18 +253,18 @@ impl Deliverer {
                 break;
             }
             let Some(left) = time_left(deadline) else {
-                return Delivery::Stale;
+                return (Delivery::Stale, None);
             };
             tokio::select! {
                 () = tokio::time::sleep(backoff.min(left)) => {}
                 () = self.stop.cancelled() => {
                     debug!(message = %job.message_id, "shutting down; retry abandoned");
-                    return Delivery::Failed;
+                    return (Delivery::Failed, None);
                 }
             }
             backoff = backoff.saturating_mul(2);
         }
-        Delivery::Failed
+        (Delivery::Failed, None)
     }
 }
 

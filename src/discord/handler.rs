@@ -7,6 +7,8 @@
 //! (`[optout] reaction`) put by a person on one of the bot's messages: it is
 //! queued as that person replying the first stop word to the bot, so the core
 //! records the opt-out and confirms it once, exactly as if they had typed it.
+//! A reaction with a mark emoji (`[marks]`) is a staff mark instead
+//! (`marks`): recorded only for holders of the staff role.
 //! An event that cannot be translated is logged with its ids and skipped.
 //!
 //! Every message goes to the ticket desk's router first: messages in ticket
@@ -24,16 +26,18 @@ use std::sync::{Arc, OnceLock};
 
 use std::time::Duration;
 
-use serenity::all::{Context, EventHandler, Message, Reaction, Ready, ResumedEvent};
+use serenity::all::{Context, EventHandler, Message, Reaction, ReactionType, Ready, ResumedEvent};
 use serenity::async_trait;
 use tokio_util::sync::CancellationToken;
 use tracing::{debug, info, warn};
 
 use super::deliver::SentLog;
 use super::directory::Directory;
+use super::marks;
 use super::runtime::Queue;
 use super::tickets::{self, Routed, TicketDesk};
 use super::translate::{self, Settings, Untranslatable};
+use crate::core::marks::{Mark, MarkEmojis};
 
 /// The ticket desk, shared with the staff commands' setup. It is built
 /// once the client exists (it needs the client's HTTP and cache) and set
@@ -49,11 +53,21 @@ pub struct Handler {
     desk: SharedDesk,
     stopping: CancellationToken,
     directory: Arc<Directory>,
+    marks: MarkEmojis,
 }
 
 /// How long after READY a guild READY named may still arrive by gateway
 /// before it is learnt over REST.
 const GUILDS_GRACE: Duration = Duration::from_secs(5);
+
+/// A unicode reaction's emoji; custom emoji by name.
+fn emoji_text(emoji: &ReactionType) -> Option<String> {
+    match emoji {
+        ReactionType::Unicode(s) => Some(s.clone()),
+        ReactionType::Custom { name, .. } => name.clone(),
+        _ => None,
+    }
+}
 
 /// The guild and channel an untranslatable event needs learnt, if that is
 /// what was missing.
@@ -75,6 +89,7 @@ impl Handler {
         sent: SentLog,
         desk: SharedDesk,
         stopping: CancellationToken,
+        marks: MarkEmojis,
     ) -> Self {
         Handler {
             queue,
@@ -83,6 +98,48 @@ impl Handler {
             desk,
             stopping,
             directory: Arc::new(Directory::new()),
+            marks,
+        }
+    }
+
+    /// A mark reaction: recorded when a staff member put it on a bot reply,
+    /// its shadow copy, or the member's message the bot replied to. Anyone
+    /// else's is refused (logged; nothing changes).
+    async fn mark_by_reaction(&self, reaction: &Reaction, mark: Mark) {
+        let (Some(desk), Some(guild), Some(user)) =
+            (self.desk.get(), reaction.guild_id, reaction.user_id)
+        else {
+            debug!(message = %reaction.message_id, "mark reaction outside a server; ignored");
+            return;
+        };
+        let member = reaction.member.as_ref();
+        let roles = member.map(|m| m.roles.clone()).unwrap_or_default();
+        if !desk.is_staff(&roles) {
+            info!(message = %reaction.message_id, %user, mark = mark.as_str(), "mark refused: the reacting member lacks the staff role");
+            return;
+        }
+        let by = marks::Staffer {
+            id: user,
+            name: member.map_or_else(|| user.to_string(), |m| m.display_name().to_string()),
+        };
+        let target = marks::Target {
+            id: reaction.message_id,
+            guild: Some(guild),
+            channel: reaction.channel_id,
+            message: None,
+            bots_message: self.sent.contains(reaction.message_id)
+                || reaction.message_author_id == Some(desk.cache.current_user().id),
+        };
+        match marks::record(desk, target, mark, &by).await {
+            Ok(Ok(marked)) => {
+                info!(message = %reaction.message_id, by = %by.name, mark = mark.as_str(), ?marked, "staff marked by reaction")
+            }
+            Ok(Err(refused)) => {
+                debug!(message = %reaction.message_id, ?refused, "mark reaction does not fit this message; ignored")
+            }
+            Err(e) => {
+                warn!(error = %format!("{e:#}"), message = %reaction.message_id, "cannot record a staff mark")
+            }
         }
     }
 }
@@ -135,6 +192,9 @@ impl EventHandler for Handler {
     }
 
     async fn reaction_add(&self, ctx: Context, reaction: Reaction) {
+        if let Some(mark) = emoji_text(&reaction.emoji).and_then(|e| self.marks.mark_of(&e)) {
+            return self.mark_by_reaction(&reaction, mark).await;
+        }
         let on_bot_message = self.sent.contains(reaction.message_id);
         let translate =
             || translate::reaction_event(&ctx.cache, &reaction, &self.settings, on_bot_message);

@@ -28,6 +28,7 @@ pub mod directory;
 pub mod handler;
 pub mod invite;
 pub mod lifecycle;
+pub mod marks;
 pub mod notice;
 pub mod outgoing;
 pub mod relay;

@@ -116,6 +116,49 @@ pub fn dm(channel: ChannelId, user: UserId, text: &str) -> Outgoing {
     }
 }
 
+/// What the staff desk is shown of a would-be reply in shadow mode.
+pub struct ShadowCopy<'a> {
+    pub origin: &'a Place,
+    pub message_id: &'a str,
+    pub user_name: &'a str,
+    pub score: Option<f32>,
+    pub category: Option<&'a str>,
+    pub template: &'a str,
+    pub text: &'a str,
+    pub emojis: &'a crate::core::marks::MarkEmojis,
+}
+
+/// The staff desk's copy of a would-be reply (shadow mode): where and to
+/// whom the bot would have replied, why, and the exact text, with how to
+/// mark it. Pings no one.
+pub fn shadow_copy(channel: ChannelId, c: &ShadowCopy<'_>) -> Outgoing {
+    let place = link(c.origin, c.message_id).unwrap_or_else(|| "a DM".into());
+    let score = c
+        .score
+        .map(|s| format!("score {s:.2}, "))
+        .unwrap_or_default();
+    let category = c
+        .category
+        .map(|c| format!("{}, ", inert(c)))
+        .unwrap_or_default();
+    let quoted: String = c.text.lines().map(|l| format!("> {l}\n")).collect();
+    let text = format!(
+        "Shadow: would have replied to {} at {place} ({score}{category}template `{}`):\n{quoted}\
+         Mark it: {} right · {} wrong (or Apps ▸ Shopkeep: right / wrong).",
+        inert(c.user_name),
+        c.template,
+        c.emojis.right,
+        c.emojis.wrong,
+    );
+    Outgoing {
+        channel,
+        message: CreateMessage::new()
+            .content(text)
+            .allowed_mentions(CreateAllowedMentions::new()),
+        kind: OutgoingKind::StaffNotice,
+    }
+}
+
 /// What staff are told when a ticket opens.
 struct Notice<'a> {
     user: UserId,

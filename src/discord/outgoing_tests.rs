@@ -153,3 +153,38 @@ fn ids_that_are_not_snowflakes_are_refused() {
     );
     assert_eq!(err.unwrap_err(), Unroutable::BadId("not-an-id".into()));
 }
+
+#[test]
+fn a_shadow_copy_quotes_the_would_be_reply_links_the_ask_and_pings_no_one() {
+    let emojis = crate::core::marks::MarkEmojis::default();
+    let copy = ShadowCopy {
+        origin: &general(None),
+        message_id: "5001",
+        user_name: "@everyone_fan",
+        score: Some(0.734),
+        category: Some("dining-tables"),
+        template: "solicitation",
+        text: "Oak & Thistle's bot: try our tables\nhttps://example.test",
+        emojis: &emojis,
+    };
+    let out = shadow_copy(ChannelId::new(3009), &copy);
+    assert_eq!(out.channel, ChannelId::new(3009));
+    let b = body(&out);
+    assert_eq!(
+        b["allowed_mentions"],
+        json!({"parse": [], "roles": [], "users": []})
+    );
+    let text = b["content"].as_str().unwrap();
+    assert!(
+        text.starts_with("Shadow: would have replied to @\u{200B}everyone\\_fan at https://discord.com/channels/2001/3001/5001 (score 0.73, dining-tables, template `solicitation`):"),
+        "{text}"
+    );
+    assert!(
+        text.contains("\n> Oak & Thistle's bot: try our tables\n> https://example.test\n"),
+        "{text}"
+    );
+    assert!(
+        text.ends_with("Mark it: ✅ right · ❌ wrong (or Apps ▸ Shopkeep: right / wrong)."),
+        "{text}"
+    );
+}

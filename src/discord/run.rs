@@ -95,6 +95,7 @@ async fn start(config: &Config, token: &Token, replies: SharedReplies) -> anyhow
         sent.clone(),
         shared_desk.clone(),
         stop_events.clone(),
+        config.marks.emojis.clone(),
     );
     let mut client = ClientBuilder::new_with_http(http, intents())
         .event_handler(handler)
@@ -119,6 +120,10 @@ async fn start(config: &Config, token: &Token, replies: SharedReplies) -> anyhow
         settings: DeliverySettings {
             retries: config.discord.send_retries,
             stale_after: config.limits.stale_after,
+            shadow_copies: config
+                .marks
+                .shadow_copies
+                .then(|| config.marks.emojis.clone()),
             ..DeliverySettings::default()
         },
         sent,
@@ -251,6 +256,7 @@ async fn retention_rounds(store: Store, retention: chrono::Duration, stop: Cance
                 audit = p.audit_texts,
                 relayed = p.relayed_texts,
                 closing = p.closing_messages,
+                marks = p.marks,
                 "deleted message texts past the retention period"
             ),
             Err(e) => {

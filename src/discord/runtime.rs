@@ -24,6 +24,7 @@ use tokio_util::task::TaskTracker;
 use tracing::{debug, error, info, info_span, warn, Instrument};
 
 use super::deliver::{Deliverer, Job};
+use super::outgoing;
 use super::tickets::{Original, TicketDesk};
 use super::translate::{Incoming, Route};
 use crate::core::decide::Decision;
@@ -220,6 +221,7 @@ async fn decide(
     } else {
         info!(parent: &span, reason = d.reason.code(), actions = d.actions.len(), "decided");
     }
+    let shadow_copy = shadow_copy(&d, &inbound, &route, deliverer);
     let mut actions = d.actions.clone();
     let hands_off = actions
         .iter()
@@ -231,7 +233,7 @@ async fn decide(
         }
         actions.retain(|a| !matches!(a, Action::OpenHandoff { .. }));
     }
-    if actions.is_empty() {
+    if actions.is_empty() && shadow_copy.is_none() {
         return;
     }
     let job = Job {
@@ -241,9 +243,37 @@ async fn decide(
         place: inbound.place,
         route,
         actions,
+        shadow_copy,
     };
     let deliverer = deliverer.clone();
     tracker.spawn(async move { deliverer.run(job).await }.instrument(span));
+}
+
+/// In shadow mode, the staff desk's copy of a would-be public reply (when
+/// copies are on and the staff channel is known).
+fn shadow_copy(
+    d: &Decision,
+    inbound: &Inbound,
+    route: &Route,
+    deliverer: &Deliverer,
+) -> Option<outgoing::Outgoing> {
+    let emojis = deliverer.settings.shadow_copies.as_ref()?;
+    let reply = d.reply.as_ref()?;
+    if d.reason != crate::core::model::Reason::ShadowMode || inbound.is_dm() {
+        return None;
+    }
+    let desk = route.staff?;
+    let copy = outgoing::ShadowCopy {
+        origin: &inbound.place,
+        message_id: &inbound.id,
+        user_name: &inbound.author.name,
+        score: d.verdict.as_ref().map(|v| v.score),
+        category: d.category.as_ref().map(|c| c.id.as_str()),
+        template: &reply.template,
+        text: &reply.text,
+        emojis,
+    };
+    Some(outgoing::shadow_copy(desk.channel, &copy))
 }
 
 /// The desk's view of an event that came without a gateway message.

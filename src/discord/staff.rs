@@ -1,5 +1,7 @@
 //! The staff slash commands (poise): `/claim`, `/unclaim`, `/close
-//! [message]`, `/tickets`, `/block @user [duration]`, `/unblock @user`.
+//! [message]`, `/tickets`, `/block @user [duration]`, `/unblock @user`, and
+//! the message Apps-menu items "Shopkeep: right", "Shopkeep: wrong" and
+//! "Shopkeep: missed ask" (staff marks; see `marks`).
 //!
 //! Owns argument parsing and the answers staff see. The staff role is
 //! checked on every call, before anything is read or changed; anyone else
@@ -10,12 +12,14 @@ use std::sync::Arc;
 
 use chrono::Utc;
 use poise::CreateReply;
-use serenity::all::{CreateAllowedMentions, User};
+use serenity::all::{CreateAllowedMentions, Message, User};
 
+use super::marks;
 use super::tickets::TicketDesk;
 use crate::config::parse_duration;
+use crate::core::marks::Mark;
 use crate::core::ticket_text::StaffAnswer;
-use crate::core::tickets::refusal;
+use crate::core::tickets::{menu_refusal, refusal};
 use crate::store::{ClaimOutcome, TicketRecord};
 
 /// What the staff commands need: the desk.
@@ -28,7 +32,17 @@ pub type Ctx<'a> = poise::Context<'a, StaffData, Error>;
 
 /// Every staff command, for the runtime's poise framework.
 pub fn commands() -> Vec<poise::Command<StaffData, Error>> {
-    vec![claim(), unclaim(), close(), tickets(), block(), unblock()]
+    vec![
+        claim(),
+        unclaim(),
+        close(),
+        tickets(),
+        block(),
+        unblock(),
+        mark_right(),
+        mark_wrong(),
+        mark_missed(),
+    ]
 }
 
 async fn answer(ctx: Ctx<'_>, text: impl Into<String>, private: bool) -> Result<(), Error> {
@@ -43,6 +57,12 @@ async fn answer(ctx: Ctx<'_>, text: impl Into<String>, private: bool) -> Result<
 /// The caller's display name if they hold the staff role; otherwise they
 /// get the refusal and `None`.
 async fn staff_only(ctx: Ctx<'_>, command: &str) -> Result<Option<String>, Error> {
+    let role = ctx.data().desk.staff_role_name();
+    staff_or(ctx, refusal(command, &role)).await
+}
+
+/// As [`staff_only`], with the refusal given.
+async fn staff_or(ctx: Ctx<'_>, refused: String) -> Result<Option<String>, Error> {
     let desk = &ctx.data().desk;
     let member = ctx.author_member().await;
     let roles = member.as_ref().map(|m| m.roles.clone()).unwrap_or_default();
@@ -53,8 +73,59 @@ async fn staff_only(ctx: Ctx<'_>, command: &str) -> Result<Option<String>, Error
         );
         return Ok(Some(name));
     }
-    answer(ctx, refusal(command, &desk.staff_role_name()), true).await?;
+    answer(ctx, refused, true).await?;
     Ok(None)
+}
+
+/// A staff mark from a message's Apps menu; the answer is private.
+async fn mark_from_menu(ctx: Ctx<'_>, item: &str, mark: Mark, msg: Message) -> Result<(), Error> {
+    let role = ctx.data().desk.staff_role_name();
+    let Some(name) = staff_or(ctx, menu_refusal(item, &role)).await? else {
+        return Ok(());
+    };
+    let by = marks::Staffer {
+        id: ctx.author().id,
+        name,
+    };
+    let target = marks::Target {
+        id: msg.id,
+        guild: ctx.guild_id(),
+        channel: msg.channel_id,
+        message: Some(&msg),
+        bots_message: msg.author.id == ctx.framework().bot_id(),
+    };
+    let outcome = marks::record(&ctx.data().desk, target, mark, &by).await?;
+    answer(ctx, marks::answer(mark, &outcome), true).await
+}
+
+/// Mark a bot reply (or its shadow copy) as right: a sales question, well answered.
+#[poise::command(
+    context_menu_command = "Shopkeep: right",
+    guild_only,
+    default_member_permissions = "MANAGE_MESSAGES"
+)]
+pub async fn mark_right(ctx: Ctx<'_>, msg: Message) -> Result<(), Error> {
+    mark_from_menu(ctx, "Shopkeep: right", Mark::Right, msg).await
+}
+
+/// Mark a bot reply (or its shadow copy) as wrong: not a sales question.
+#[poise::command(
+    context_menu_command = "Shopkeep: wrong",
+    guild_only,
+    default_member_permissions = "MANAGE_MESSAGES"
+)]
+pub async fn mark_wrong(ctx: Ctx<'_>, msg: Message) -> Result<(), Error> {
+    mark_from_menu(ctx, "Shopkeep: wrong", Mark::Wrong, msg).await
+}
+
+/// Mark a member's message the bot did not answer as a missed sales question.
+#[poise::command(
+    context_menu_command = "Shopkeep: missed ask",
+    guild_only,
+    default_member_permissions = "MANAGE_MESSAGES"
+)]
+pub async fn mark_missed(ctx: Ctx<'_>, msg: Message) -> Result<(), Error> {
+    mark_from_menu(ctx, "Shopkeep: missed ask", Mark::Missed, msg).await
 }
 
 /// The ticket of the thread the command was used in, or an explanation.

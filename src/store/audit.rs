@@ -12,7 +12,7 @@ use sqlx::{Row, Sqlite, Transaction};
 
 use super::{from_millis, millis, Store};
 use crate::core::decide::Decision;
-use crate::core::model::{Inbound, Place, Reason, Timestamp};
+use crate::core::model::{ActionKind, Inbound, Place, Reason, Timestamp};
 
 /// What happened to the text of a decision.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
@@ -80,8 +80,9 @@ pub struct AuditRecord {
     /// The exact text sent (or that would have been sent in shadow mode).
     pub text: Option<String>,
     pub delivery: String,
-    /// The member's message, kept for near misses only (see
-    /// `Decision::is_near_miss`) so staff can judge what the bot missed.
+    /// The member's message, kept for public replies, sent or would-be in
+    /// shadow (so a staff mark on the reply knows what was asked) and near misses (see
+    /// `Decision::is_near_miss`, so staff can judge what the bot missed).
     pub message: Option<String>,
     /// For a hand-off that opened a ticket: whether and where staff were
     /// told (the ticket's `staff_notice`, e.g. `failed: …` when they were
@@ -148,7 +149,10 @@ impl AuditRecord {
             },
             text: d.reply.as_ref().map(|r| r.text.clone()),
             delivery: delivery.as_str().into(),
-            message: d.is_near_miss().then(|| msg.content.clone()),
+            message: (d.is_near_miss()
+                || d.action == ActionKind::Reply
+                || d.reason == Reason::ShadowMode)
+                .then(|| msg.content.clone()),
             staff_notice: None,
         }
     }
@@ -219,49 +223,81 @@ impl Store {
     /// Audit records in decision order.
     pub async fn audit(&self, filter: &AuditFilter) -> anyhow::Result<Vec<AuditRecord>> {
         let since = filter.since.map_or(i64::MIN, millis);
-        let rows = sqlx::query(
-            "SELECT id, decided_at, source, mode, message_id, place, user_id, user_name, action, reason_code, \
-             reason, verdict, score, cues, category, template, variant, compliance, held_by, text, delivery, \
-             message, (SELECT CASE WHEN t.staff_notice IS NOT NULL THEN t.staff_notice \
-                          WHEN t.thread_id IS NOT NULL THEN 'thread' ELSE 'pending' END \
-              FROM tickets t WHERE t.message_id = audit.message_id AND audit.action = 'handoff' \
-              AND audit.source != 'replay' ORDER BY t.id LIMIT 1) \
-             FROM audit WHERE decided_at >= ? \
-             AND (? = 0 OR (action = 'none' AND reason_code IN ('review_band', 'not_our_products') \
-                  OR held_by IS NOT NULL)) ORDER BY id",
-        )
+        let rows = sqlx::query(&format!(
+            "SELECT {AUDIT_COLUMNS} FROM audit WHERE decided_at >= ? \
+             AND (? = 0 OR (action = 'none' AND reason_code IN ('review_band', 'not_our_products', 'handoff_almost') \
+                  OR held_by IS NOT NULL)) ORDER BY id"
+        ))
         .bind(since)
         .bind(filter.missed)
         .fetch_all(self.pool())
         .await
         .context("cannot read the audit trail")?;
-        Ok(rows
-            .iter()
-            .map(|row| AuditRecord {
-                id: Some(row.get(0)),
-                decided_at: from_millis(row.get(1)),
-                source: row.get(2),
-                mode: row.get(3),
-                message_id: row.get(4),
-                place: row.get(5),
-                user_id: row.get(6),
-                user_name: row.get(7),
-                action: row.get(8),
-                reason_code: row.get(9),
-                reason: row.get(10),
-                verdict: row.get(11),
-                score: row.get::<Option<f64>, _>(12).map(|s| s as f32),
-                cues: row.get(13),
-                category: row.get(14),
-                template: row.get(15),
-                variant: row.get(16),
-                compliance: row.get(17),
-                held_by: row.get(18),
-                text: row.get(19),
-                delivery: row.get(20),
-                message: row.get(21),
-                staff_notice: row.get(22),
-            })
-            .collect())
+        Ok(rows.iter().map(audit_record).collect())
+    }
+
+    /// The live decision about `id`: a member's message, or a message the
+    /// bot posted for a decision (its reply, or the staff desk's shadow
+    /// copy). Replayed decisions are never found.
+    pub async fn decision_about(&self, id: &str) -> anyhow::Result<Option<AuditRecord>> {
+        let row = sqlx::query(&format!(
+            "SELECT {AUDIT_COLUMNS} FROM audit WHERE (posted_id = ? OR message_id = ?) \
+             AND source != 'replay' ORDER BY (posted_id = ?) DESC, id DESC LIMIT 1"
+        ))
+        .bind(id)
+        .bind(id)
+        .bind(id)
+        .fetch_optional(self.pool())
+        .await
+        .with_context(|| format!("cannot read the decision about message {id}"))?;
+        Ok(row.as_ref().map(audit_record))
+    }
+
+    /// Remember which message the bot posted for audit record `id`.
+    pub async fn set_posted(&self, id: i64, posted_id: &str) -> anyhow::Result<()> {
+        sqlx::query("UPDATE audit SET posted_id = ? WHERE id = ?")
+            .bind(posted_id)
+            .bind(id)
+            .execute(self.pool())
+            .await
+            .with_context(|| format!("cannot record the posted message of audit record {id}"))?;
+        Ok(())
+    }
+}
+
+/// The columns [`audit_record`] reads, in its order.
+const AUDIT_COLUMNS: &str =
+    "id, decided_at, source, mode, message_id, place, user_id, user_name, action, reason_code, \
+     reason, verdict, score, cues, category, template, variant, compliance, held_by, text, delivery, \
+     message, (SELECT CASE WHEN t.staff_notice IS NOT NULL THEN t.staff_notice \
+                  WHEN t.thread_id IS NOT NULL THEN 'thread' ELSE 'pending' END \
+      FROM tickets t WHERE t.message_id = audit.message_id AND audit.action = 'handoff' \
+      AND audit.source != 'replay' ORDER BY t.id LIMIT 1)";
+
+fn audit_record(row: &sqlx::sqlite::SqliteRow) -> AuditRecord {
+    AuditRecord {
+        id: Some(row.get(0)),
+        decided_at: from_millis(row.get(1)),
+        source: row.get(2),
+        mode: row.get(3),
+        message_id: row.get(4),
+        place: row.get(5),
+        user_id: row.get(6),
+        user_name: row.get(7),
+        action: row.get(8),
+        reason_code: row.get(9),
+        reason: row.get(10),
+        verdict: row.get(11),
+        score: row.get::<Option<f64>, _>(12).map(|s| s as f32),
+        cues: row.get(13),
+        category: row.get(14),
+        template: row.get(15),
+        variant: row.get(16),
+        compliance: row.get(17),
+        held_by: row.get(18),
+        text: row.get(19),
+        delivery: row.get(20),
+        message: row.get(21),
+        staff_notice: row.get(22),
     }
 }

@@ -10,6 +10,7 @@
 
 mod audit;
 mod effects;
+mod marks;
 mod privacy;
 mod relays;
 mod tickets;
@@ -23,6 +24,7 @@ use sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePoolOptions, S
 use sqlx::SqlitePool;
 
 pub use audit::{place_label, AuditFilter, AuditRecord, Delivery};
+pub use marks::{MarkRecord, Marked};
 pub use privacy::{Forgotten, Purged, FORGOTTEN, TEXT_DELETED};
 pub use relays::{BlockRecord, Direction, NewRelay, RelayRecord};
 pub use tickets::{ClaimOutcome, TicketFilter, TicketRecord};

@@ -28,6 +28,9 @@ pub struct Forgotten {
     pub tickets: u64,
     /// Messages relayed through their tickets, both ways.
     pub relayed_messages: u64,
+    /// Staff marks on their messages (deleted), and marks they made as
+    /// staff (their name erased; the judgement stays).
+    pub marks: u64,
     /// Other records whose text mentioned them (`<@id>`), mention removed.
     pub mentions: u64,
     /// Whether they had opted out (kept, so they stay opted out).
@@ -40,6 +43,8 @@ pub struct Purged {
     pub audit_texts: u64,
     pub relayed_texts: u64,
     pub closing_messages: u64,
+    /// Staff marks (each holds the member's message) deleted.
+    pub marks: u64,
 }
 
 impl Store {
@@ -85,9 +90,29 @@ impl Store {
         .await
         .context("cannot erase the tickets")?
         .rows_affected();
+        let mut marks = sqlx::query("DELETE FROM marks WHERE author_id = ?")
+            .bind(user_id)
+            .execute(&mut *tx)
+            .await
+            .context("cannot delete the marks on their messages")?
+            .rows_affected();
+        marks +=
+            sqlx::query("UPDATE marks SET marked_by = ? WHERE marked_by_id = ? AND marked_by != ?")
+                .bind(FORGOTTEN)
+                .bind(user_id)
+                .bind(FORGOTTEN)
+                .execute(&mut *tx)
+                .await
+                .context("cannot erase their name from marks")?
+                .rows_affected();
         let mut mentions = 0;
         for form in [format!("<@{user_id}>"), format!("<@!{user_id}>")] {
-            for (table, column) in [("audit", "text"), ("audit", "message"), ("relays", "text")] {
+            for (table, column) in [
+                ("audit", "text"),
+                ("audit", "message"),
+                ("relays", "text"),
+                ("marks", "text"),
+            ] {
                 let sql = format!(
                     "UPDATE {table} SET {column} = REPLACE({column}, ?, '@{}') \
                      WHERE INSTR({column}, ?) > 0",
@@ -113,14 +138,16 @@ impl Store {
             audit_records: audit,
             tickets,
             relayed_messages: relays,
+            marks,
             mentions,
             kept_opt_out,
         })
     }
 
     /// Delete message texts older than `before`: audit reply texts and cue
-    /// words, relayed messages that were delivered or given up on, and the
-    /// closing messages of tickets closed by then. Open tickets keep their
+    /// words, relayed messages that were delivered or given up on, the
+    /// closing messages of tickets closed by then, and staff marks (which
+    /// hold the member's message; export them first to keep them). Open tickets keep their
     /// conversation; pending relays keep what they still have to deliver.
     pub async fn purge_texts_before(&self, before: Timestamp) -> anyhow::Result<Purged> {
         let at = millis(before);
@@ -159,11 +186,18 @@ impl Store {
         .await
         .context("cannot purge closing messages")?
         .rows_affected();
+        let marks = sqlx::query("DELETE FROM marks WHERE marked_at < ?")
+            .bind(at)
+            .execute(&mut *tx)
+            .await
+            .context("cannot purge marks")?
+            .rows_affected();
         tx.commit().await.context("cannot commit the purge")?;
         Ok(Purged {
             audit_texts,
             relayed_texts,
             closing_messages,
+            marks,
         })
     }
 }
@@ -171,7 +205,8 @@ impl Store {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::store::{AuditFilter, Direction, NewRelay};
+    use crate::core::marks::Mark;
+    use crate::store::{AuditFilter, Direction, MarkRecord, NewRelay};
     use chrono::{Duration, Utc};
 
     async fn audit_row(store: &Store, user: &str, name: &str, text: &str, at: Timestamp) {
@@ -222,6 +257,28 @@ mod tests {
         store.mark_relay_sent(id, at).await.unwrap();
     }
 
+    fn mark(message: &str, author: &str, staff: &str, at: Timestamp) -> MarkRecord {
+        MarkRecord {
+            message_id: message.into(),
+            server: "Oak & Thistle".into(),
+            place: "#general".into(),
+            author_id: author.into(),
+            text: "any deals on desks?".into(),
+            mark: Mark::Right,
+            action: "reply".into(),
+            mode: "live".into(),
+            verdict: None,
+            score: None,
+            cues: String::new(),
+            category: None,
+            template: None,
+            marked_by: "Sam".into(),
+            marked_by_id: staff.into(),
+            first_marked_at: at,
+            marked_at: at,
+        }
+    }
+
     #[tokio::test]
     async fn forgetting_a_person_erases_their_words_names_and_mentions_and_keeps_their_opt_out() {
         let store = Store::open(":memory:").await.unwrap();
@@ -241,6 +298,8 @@ mod tests {
             .execute(store.pool())
             .await
             .unwrap();
+        store.mark(&mark("m1", "4002", "7", now)).await.unwrap();
+        store.mark(&mark("m2", "4003", "4002", now)).await.unwrap();
 
         let f = store.forget_user("4002").await.unwrap();
         assert_eq!(
@@ -249,9 +308,17 @@ mod tests {
                 audit_records: 1,
                 tickets: 1,
                 relayed_messages: 1,
+                marks: 2,
                 mentions: 1,
                 kept_opt_out: true
             }
+        );
+        let marks = store.marks(None).await.unwrap();
+        assert_eq!(marks.len(), 1, "the mark on their message is gone");
+        assert_eq!(
+            (marks[0].author_id.as_str(), marks[0].marked_by.as_str()),
+            ("4003", FORGOTTEN),
+            "their name as the staff member who marked is erased"
         );
         let audit = store.audit(&AuditFilter::default()).await.unwrap();
         assert_eq!(audit[0].user_name, FORGOTTEN);
@@ -293,6 +360,8 @@ mod tests {
         relay(&store, closed, "r-old", "old words", old).await;
         let open = ticket(&store, "3", "cat", "open", old).await;
         relay(&store, open, "r-open", "still talking", old).await;
+        store.mark(&mark("m-old", "1", "7", old)).await.unwrap();
+        store.mark(&mark("m-new", "2", "7", now)).await.unwrap();
 
         let purged = store
             .purge_texts_before(now - Duration::days(90))
@@ -303,9 +372,13 @@ mod tests {
             Purged {
                 audit_texts: 1,
                 relayed_texts: 1,
-                closing_messages: 1
+                closing_messages: 1,
+                marks: 1
             }
         );
+        let marks = store.marks(None).await.unwrap();
+        assert_eq!(marks.len(), 1);
+        assert_eq!(marks[0].message_id, "m-new");
         let audit = store.audit(&AuditFilter::default()).await.unwrap();
         assert_eq!(audit[0].text, None);
         assert_eq!(audit[1].text.as_deref(), Some("new reply"));

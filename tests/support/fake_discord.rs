@@ -85,6 +85,9 @@ pub struct RecordedRequest {
     pub status: u16,
     /// False when no modelled route answered (the 404 fallback).
     pub matched: bool,
+    /// The JSON the fake answered with, if it was JSON (e.g. the created
+    /// message, with its id).
+    pub response: Option<Value>,
 }
 
 impl RecordedRequest {

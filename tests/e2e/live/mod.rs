@@ -7,6 +7,7 @@
 //! reply is the barrier. The engine decides in order, so once the barrier's
 //! reply is posted, everything sent before it has been decided.
 
+mod marks;
 mod replies;
 mod resilience;
 mod tickets;
@@ -135,7 +136,7 @@ impl Bot {
         let (result, fake, dir) = self.stop().await;
         result.expect("run returns Ok after a shutdown signal");
         let audit = audit(&dir).await;
-        Finished { fake, audit }
+        Finished { fake, audit, dir }
     }
 }
 
@@ -143,6 +144,8 @@ impl Bot {
 pub struct Finished {
     pub fake: FakeDiscord,
     pub audit: Vec<AuditRecord>,
+    /// The store's folder (`shopkeep.db` in it).
+    pub dir: TempDir,
 }
 
 impl Finished {

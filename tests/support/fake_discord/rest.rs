@@ -92,6 +92,7 @@ async fn record_and_inject(State(shared): AppState, request: Request, next: Next
         at,
         status: 0,
         matched: true,
+        response: None,
     };
     let response = match shared.take_fault(&parts.method, &route) {
         Some(FaultKind::Status(status)) => discord_error(status, None),
@@ -108,8 +109,11 @@ async fn record_and_inject(State(shared): AppState, request: Request, next: Next
     };
     recorded.status = response.status().as_u16();
     recorded.matched = response.extensions().get::<Unmatched>().is_none();
+    let (parts, body) = response.into_parts();
+    let answer = to_bytes(body, usize::MAX).await.unwrap_or_default();
+    recorded.response = serde_json::from_slice(&answer).ok();
     shared.record_request(recorded);
-    response
+    Response::from_parts(parts, Body::from(answer))
 }
 
 /// Discord's error body: `{"message": "...", "code": n}`.
