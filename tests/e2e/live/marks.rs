@@ -113,12 +113,17 @@ async fn staff_mark_a_live_reply_by_menu_and_by_reaction_and_members_cannot() {
         "Only members with the Staff role can use Apps ▸ Shopkeep: wrong."
     );
 
-    // Staff mark the reply wrong from the menu: a new mark, not a change.
-    let (answer, private) = menu(&bot, 9_002, "Shopkeep: wrong", &STAFFER, &reply).await;
-    assert!(private);
+    let store = Store::open(&store_path(&bot)).await.unwrap();
     assert!(
-        answer.starts_with("Marked **wrong — not a sales question**."),
-        "{answer}"
+        store.marks(None).await.unwrap().is_empty(),
+        "the member's reaction (handled before their menu answer) recorded nothing"
+    );
+    store.close().await;
+
+    // Staff mark the reply wrong with ❌...
+    bot.fake.dispatch(
+        "MESSAGE_REACTION_ADD",
+        reaction(&STAFFER, &general, &reply_id, "❌"),
     );
     let marks = until_store(&bot, "one mark", |m| (m.len() == 1).then(|| m.to_vec())).await;
     let m = &marks[0];
@@ -135,6 +140,14 @@ async fn staff_mark_a_live_reply_by_menu_and_by_reaction_and_members_cannot() {
         "{m:?}"
     );
 
+    // ...and from the menu, which answers privately that it already is.
+    let (answer, private) = menu(&bot, 9_002, "Shopkeep: wrong", &STAFFER, &reply).await;
+    assert!(private);
+    assert!(
+        answer.starts_with("Already marked **wrong — not a sales question**."),
+        "{answer}"
+    );
+
     // Staff change their mind with ✅ on the reply: the mark is updated.
     bot.fake.dispatch(
         "MESSAGE_REACTION_ADD",
@@ -144,6 +157,14 @@ async fn staff_mark_a_live_reply_by_menu_and_by_reaction_and_members_cannot() {
         (m.len() == 1 && m[0].mark == Mark::Right).then_some(())
     })
     .await;
+    // The menu on a fresh reply: a new mark, said in full.
+    bot.say(30_004, DEALS, &BOB, ASK);
+    let second = posted_for(&bot, 30_004).await;
+    let (answer, _) = menu(&bot, 9_004, "Shopkeep: wrong", &STAFFER, &second).await;
+    assert!(
+        answer.starts_with("Marked **wrong — not a sales question**. Marks become"),
+        "{answer}"
+    );
 
     // Right or wrong on a message the bot did not answer says what to use.
     let chat = message_json(30_002, DEALS, &BOB, "my desk arrived today, love it");
@@ -161,10 +182,17 @@ async fn staff_mark_a_live_reply_by_menu_and_by_reaction_and_members_cannot() {
     let marks = store.marks(None).await.unwrap();
     assert_eq!(
         marks.len(),
-        1,
-        "marking twice updates, never duplicates: {marks:?}"
+        2,
+        "marking again updates, never duplicates: {marks:?}"
     );
-    assert_eq!(marks[0].mark, Mark::Right);
+    assert_eq!(
+        (marks[0].message_id.as_str(), marks[0].mark),
+        ("30001", Mark::Right)
+    );
+    assert_eq!(
+        (marks[1].message_id.as_str(), marks[1].mark),
+        ("30004", Mark::Wrong)
+    );
 }
 
 fn done_path(done: &super::Finished) -> String {
