@@ -18,6 +18,7 @@ use crate::core::policy::{Mode, Policy};
 use crate::core::replies::Replies;
 use crate::core::state::State;
 use crate::core::tickets::{apply_staff_change, StaffChange};
+use crate::metrics::Metrics;
 use crate::store::{AuditRecord, Delivery, Store};
 
 /// How long decided message ids are remembered (idempotency horizon).
@@ -63,6 +64,7 @@ pub struct Engine {
     source: Source,
     flood: FloodGuard,
     handled: u64,
+    metrics: Option<Arc<Metrics>>,
 }
 
 impl Engine {
@@ -88,7 +90,13 @@ impl Engine {
             replies,
             source,
             handled: 0,
+            metrics: None,
         })
+    }
+
+    /// Count every decision in `metrics` from now on (`[http]`).
+    pub fn set_metrics(&mut self, metrics: Arc<Metrics>) {
+        self.metrics = Some(metrics);
     }
 
     pub fn policy(&self) -> &Policy {
@@ -105,11 +113,7 @@ impl Engine {
 
     /// Decide about one message at `now`, and make the decision durable.
     pub async fn handle(&mut self, msg: &Inbound, now: Timestamp) -> anyhow::Result<Handled> {
-        if let Err(e) = self.store.count_seen(msg.at, self.source.as_str()).await {
-            // A lost count only makes `report` a message short; never a
-            // reason to leave a message undecided.
-            tracing::warn!(error = %format!("{e:#}"), message = %msg.id, "cannot count a message seen");
-        }
+        let started = std::time::Instant::now();
         let decision = decide_paced(
             msg,
             now,
@@ -118,6 +122,16 @@ impl Engine {
             &self.policy,
             self.replies.as_ref(),
         );
+        if let Some(m) = &self.metrics {
+            m.decided(msg, &decision, started.elapsed());
+        }
+        if decision.reason.is_about_a_person() {
+            if let Err(e) = self.store.count_seen(msg.at, self.source.as_str()).await {
+                // A lost count only makes `report` a message short; never a
+                // reason to leave a message undecided.
+                tracing::warn!(error = %format!("{e:#}"), message = %msg.id, "cannot count a message seen");
+            }
+        }
         let audit = decision.is_auditable().then(|| {
             let mode = match self.policy.mode {
                 Mode::Live => "live",

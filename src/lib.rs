@@ -24,6 +24,8 @@
 //! - [`feedback`] — staff marks on the command line: `feedback` (list,
 //!   export as labelled data), `report` (a period and the go-live
 //!   recommendation) and `tune --feedback` (a per-server `reply_at`).
+//! - [`metrics`] and [`http`] — Prometheus metrics and the `[http]`
+//!   listener (`/metrics`, `/healthz`, `/readyz`).
 //! - [`views`] — readable and CSV output of audit records and tickets.
 //! - [`ticket_commands`] — `shopkeep tickets close` and `reassign`: staff
 //!   changes from the command line, carried out by the running bot.
@@ -39,9 +41,11 @@ pub mod discord;
 pub mod engine;
 pub mod eval;
 pub mod feedback;
+pub mod http;
 pub mod init;
 pub mod init_prompt;
 pub mod lofo;
+pub mod metrics;
 pub mod reload;
 pub mod replay;
 pub mod reply;

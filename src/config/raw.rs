@@ -30,6 +30,9 @@ pub struct RawConfig {
     pub storage: RawStorage,
     #[serde(default)]
     pub marks: RawMarks,
+    /// `[http]`: absent means no listener.
+    #[serde(default)]
+    pub http: Option<RawHttp>,
     #[serde(default)]
     pub catalogue: Vec<RawCategory>,
 }
@@ -232,6 +235,17 @@ fn default_start_words() -> Vec<String> {
 }
 fn default_reaction() -> String {
     "🔕".into()
+}
+
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RawHttp {
+    #[serde(default = "default_http_bind")]
+    pub bind: String,
+}
+
+fn default_http_bind() -> String {
+    "127.0.0.1:9464".into()
 }
 
 #[derive(Debug, Clone, Deserialize)]

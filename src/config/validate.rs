@@ -103,6 +103,9 @@ pub struct Config {
     pub optout_reaction: String,
     /// How staff mark replies (`[marks]`).
     pub marks: MarkSettings,
+    /// Where `/metrics`, `/healthz` and `/readyz` listen (`[http] bind`);
+    /// `None` when `[http]` is absent.
+    pub http: Option<std::net::SocketAddr>,
     pub handoff: HandoffSettings,
     pub compliance: Compliance,
     /// The templates directory, resolved against the config file's folder.
@@ -340,6 +343,19 @@ pub(super) fn validate(
         );
     }
     let marks = validate_marks(&mut c, &raw.marks, &raw.optout.reaction);
+    let http = raw.http.as_ref().and_then(|h| {
+        let parsed = h.bind.trim().parse::<std::net::SocketAddr>();
+        if parsed.is_err() {
+            c.error(
+                "http.bind",
+                format!(
+                    "`{}` is not an address and port such as \"127.0.0.1:9464\"",
+                    h.bind
+                ),
+            );
+        }
+        parsed.ok()
+    });
     let handoff = validate_handoff(&mut c, raw.handoff);
     let compliance = validate_compliance(&mut c, raw.compliance);
 
@@ -414,6 +430,7 @@ pub(super) fn validate(
         start_words: raw.optout.start_words,
         optout_reaction: raw.optout.reaction,
         marks,
+        http,
         handoff,
         compliance,
         templates_dir,

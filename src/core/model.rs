@@ -166,6 +166,17 @@ pub enum HandoffTrigger {
 }
 
 impl HandoffTrigger {
+    /// A stable snake_case code (metrics labels).
+    pub fn code(&self) -> &'static str {
+        match self {
+            HandoffTrigger::DirectMessage => "direct_message",
+            HandoffTrigger::AskedForPerson { .. } => "asked_for_person",
+            HandoffTrigger::HandoffOnlyCategory { .. } => "handoff_only_category",
+            HandoffTrigger::ComplianceFailed { .. } => "compliance_failed",
+            HandoffTrigger::ReviewBand => "review_band",
+        }
+    }
+
     pub fn describe(&self) -> String {
         match self {
             HandoffTrigger::DirectMessage => "direct message to the bot".into(),
@@ -230,6 +241,12 @@ pub enum Reason {
 }
 
 impl Reason {
+    /// False for messages written by a bot or a webhook (the bot's own
+    /// replies among them): traffic counts leave them out.
+    pub fn is_about_a_person(&self) -> bool {
+        !matches!(self, Reason::AuthorIsBot | Reason::AuthorIsWebhook)
+    }
+
     /// A stable snake_case code for machines (JSON, CSV, audit).
     pub fn code(&self) -> &'static str {
         match self {

@@ -22,6 +22,7 @@ use tracing::{debug, info, warn};
 use super::outgoing::{self, Outgoing, OutgoingKind, Unroutable};
 use super::translate::Route;
 use crate::core::model::{Action, Place, Timestamp};
+use crate::metrics::{Metrics, RestOutcome};
 use crate::store::{Delivery, Store};
 
 /// How hard delivery tries.
@@ -149,6 +150,8 @@ pub struct Deliverer {
     pub sent: SentLog,
     /// Cancelled at shutdown: waiting retries give up and record a failure.
     pub stop: CancellationToken,
+    /// Failures and retries are counted here (`[http]` metrics).
+    pub metrics: Option<Arc<Metrics>>,
 }
 
 impl Deliverer {
@@ -223,7 +226,7 @@ impl Deliverer {
         let mut backoff = self.settings.first_backoff;
         for attempt in 0..=self.settings.retries {
             let Some(left) = time_left(deadline) else {
-                return (Delivery::Stale, None);
+                return self.counted((Delivery::Stale, None));
             };
             let limit = left.min(self.settings.attempt_timeout);
             let post = out.channel.send_message(&*self.http, out.message.clone());
@@ -243,28 +246,47 @@ impl Deliverer {
                 }
                 Attempt::Fail(error) => {
                     warn!(%error, message = %job.message_id, attempt, "posting failed; not retried");
-                    return (Delivery::Failed, None);
+                    return self.counted((Delivery::Failed, None));
                 }
                 Attempt::Retry(error) => {
                     warn!(%error, message = %job.message_id, attempt, "posting failed; may retry");
+                    if attempt < self.settings.retries {
+                        self.count(RestOutcome::Retried);
+                    }
                 }
             }
             if attempt == self.settings.retries {
                 break;
             }
             let Some(left) = time_left(deadline) else {
-                return (Delivery::Stale, None);
+                return self.counted((Delivery::Stale, None));
             };
             tokio::select! {
                 () = tokio::time::sleep(backoff.min(left)) => {}
                 () = self.stop.cancelled() => {
                     debug!(message = %job.message_id, "shutting down; retry abandoned");
-                    return (Delivery::Failed, None);
+                    return self.counted((Delivery::Failed, None));
                 }
             }
             backoff = backoff.saturating_mul(2);
         }
-        (Delivery::Failed, None)
+        self.counted((Delivery::Failed, None))
+    }
+
+    fn count(&self, outcome: RestOutcome) {
+        if let Some(m) = &self.metrics {
+            m.rest(outcome);
+        }
+    }
+
+    /// Count a final failure or a stale drop, and pass it on.
+    fn counted(&self, result: (Delivery, Option<MessageId>)) -> (Delivery, Option<MessageId>) {
+        match result.0 {
+            Delivery::Failed => self.count(RestOutcome::Failed),
+            Delivery::Stale => self.count(RestOutcome::Stale),
+            _ => {}
+        }
+        result
     }
 }
 

@@ -26,7 +26,10 @@ use std::sync::{Arc, OnceLock};
 
 use std::time::Duration;
 
-use serenity::all::{Context, EventHandler, Message, Reaction, ReactionType, Ready, ResumedEvent};
+use serenity::all::{
+    ConnectionStage, Context, EventHandler, Message, Reaction, ReactionType, Ready, ResumedEvent,
+    ShardStageUpdateEvent,
+};
 use serenity::async_trait;
 use tokio_util::sync::CancellationToken;
 use tracing::{debug, info, warn};
@@ -38,6 +41,7 @@ use super::runtime::Queue;
 use super::tickets::{self, Routed, TicketDesk};
 use super::translate::{self, Settings, Untranslatable};
 use crate::core::marks::{Mark, MarkEmojis};
+use crate::metrics::Metrics;
 
 /// The ticket desk, shared with the staff commands' setup. It is built
 /// once the client exists (it needs the client's HTTP and cache) and set
@@ -54,6 +58,7 @@ pub struct Handler {
     stopping: CancellationToken,
     directory: Arc<Directory>,
     marks: MarkEmojis,
+    metrics: Arc<Metrics>,
 }
 
 /// How long after READY a guild READY named may still arrive by gateway
@@ -90,6 +95,7 @@ impl Handler {
         desk: SharedDesk,
         stopping: CancellationToken,
         marks: MarkEmojis,
+        metrics: Arc<Metrics>,
     ) -> Self {
         Handler {
             queue,
@@ -99,6 +105,7 @@ impl Handler {
             stopping,
             directory: Arc::new(Directory::new()),
             marks,
+            metrics,
         }
     }
 
@@ -227,6 +234,7 @@ impl EventHandler for Handler {
     }
 
     async fn ready(&self, ctx: Context, ready: Ready) {
+        self.metrics.set_gateway_connected(true);
         info!(
             bot = %ready.user.id,
             guilds = ready.guilds.len(),
@@ -242,7 +250,17 @@ impl EventHandler for Handler {
         });
     }
 
+    async fn shard_stage_update(&self, _ctx: Context, event: ShardStageUpdateEvent) {
+        // One shard per process: its stage is the gateway's.
+        let connected = event.new == ConnectionStage::Connected;
+        if !connected {
+            self.metrics.set_gateway_connected(false);
+        }
+        debug!(old = ?event.old, new = ?event.new, "gateway stage");
+    }
+
     async fn resume(&self, _ctx: Context, _event: ResumedEvent) {
+        self.metrics.set_gateway_connected(true);
         info!("gateway session resumed");
     }
 }

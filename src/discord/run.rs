@@ -32,6 +32,9 @@ use super::token::Token;
 use super::translate::Settings;
 use crate::config::{self, Config};
 use crate::engine::{Engine, SharedReplies, Source};
+use crate::http::HttpState;
+use crate::metrics::Metrics;
+use crate::reply::LiveTemplates;
 use crate::store::Store;
 
 /// The environment variable that overrides `[discord] api_base`.
@@ -59,7 +62,20 @@ pub async fn run(
     replies: SharedReplies,
     shutdown: impl Future<Output = ()>,
 ) -> anyhow::Result<()> {
-    let mut bot = start(&config, &token, replies).await?;
+    run_serving(config, token, replies, None, shutdown).await
+}
+
+/// As [`run`]; `templates` are the hot-reloading templates behind
+/// `replies`, when they are, so `/metrics` counts refused edits and
+/// `/readyz` reports the serving generation.
+pub async fn run_serving(
+    config: Config,
+    token: Token,
+    replies: SharedReplies,
+    templates: Option<LiveTemplates>,
+    shutdown: impl Future<Output = ()>,
+) -> anyhow::Result<()> {
+    let mut bot = start(&config, &token, replies, templates).await?;
     let ended = tokio::select! {
         () = shutdown => None,
         result = &mut bot.gateway => Some(result),
@@ -75,16 +91,39 @@ struct Running {
     stop_events: CancellationToken,
     tracker: TaskTracker,
     deliverer: Deliverer,
+    /// The `[http]` listener, stopped last so `/readyz` can say "not ready"
+    /// while the bot stops.
+    stop_http: CancellationToken,
+    listener: Option<JoinHandle<()>>,
 }
 
 /// Check the API, open the store, start the engine task and the gateway.
-async fn start(config: &Config, token: &Token, replies: SharedReplies) -> anyhow::Result<Running> {
+async fn start(
+    config: &Config,
+    token: &Token,
+    replies: SharedReplies,
+    templates: Option<LiveTemplates>,
+) -> anyhow::Result<Running> {
     let api_base = config.discord.api_base.as_deref();
     let http = build_http(token, api_base);
     preflight(&http, api_base).await?;
 
     let store = Store::open(&config.storage_path).await?;
-    let engine = Engine::start(config.policy(), replies.clone(), store, Source::Live).await?;
+    let metrics = Arc::new(Metrics::new());
+    let stop_http = CancellationToken::new();
+    let listener = match config.http {
+        Some(addr) => {
+            let state = HttpState {
+                metrics: Arc::clone(&metrics),
+                store: store.clone(),
+                templates,
+            };
+            Some(crate::http::serve(addr, state, stop_http.clone()).await?.1)
+        }
+        None => None,
+    };
+    let mut engine = Engine::start(config.policy(), replies.clone(), store, Source::Live).await?;
+    engine.set_metrics(Arc::clone(&metrics));
     let (queue, rx) = queue();
     let sent = SentLog::default();
     let stop_events = CancellationToken::new();
@@ -96,6 +135,7 @@ async fn start(config: &Config, token: &Token, replies: SharedReplies) -> anyhow
         shared_desk.clone(),
         stop_events.clone(),
         config.marks.emojis.clone(),
+        Arc::clone(&metrics),
     );
     let mut client = ClientBuilder::new_with_http(http, intents())
         .event_handler(handler)
@@ -128,6 +168,7 @@ async fn start(config: &Config, token: &Token, replies: SharedReplies) -> anyhow
         },
         sent,
         stop: CancellationToken::new(),
+        metrics: Some(Arc::clone(&metrics)),
     };
     let tracker = TaskTracker::new();
     tracker.spawn(desk_rounds(Arc::clone(&desk), stop_events.clone()));
@@ -156,6 +197,8 @@ async fn start(config: &Config, token: &Token, replies: SharedReplies) -> anyhow
         stop_events,
         tracker,
         deliverer,
+        stop_http,
+        listener,
     })
 }
 
@@ -174,6 +217,10 @@ impl Running {
             Some(result) => gateway_ended(result),
             None => close_gateway(self.gateway).await,
         };
+        self.stop_http.cancel();
+        if let Some(listener) = self.listener {
+            let _ = listener.await;
+        }
         engine.store().clone().close().await;
         flushed?;
         info!("stopped");
@@ -209,7 +256,8 @@ pub async fn run_from_env(config_path: &Path) -> anyhow::Result<i32> {
         anyhow!("{first}; fix the templates and check with `shopkeep check`")
     })?;
     let replies: SharedReplies = Arc::new(hot.templates.clone());
-    run(config, token, replies, shutdown_signal()).await?;
+    let templates = Some(hot.templates.clone());
+    run_serving(config, token, replies, templates, shutdown_signal()).await?;
     drop(hot);
     Ok(0)
 }

@@ -30,6 +30,8 @@ pub struct ReloadStatus {
     pub generation: u64,
     /// The problems of the last refused edit, until a good edit replaces it.
     pub refused: Option<Vec<Problem>>,
+    /// Edits refused since start (for metrics).
+    pub refusals: u64,
 }
 
 struct State {
@@ -118,6 +120,7 @@ impl LiveTemplates {
             }
             Err(problems) => {
                 state.status.refused = Some(problems.clone());
+                state.status.refusals += 1;
                 drop(state);
                 log_refusal(&problems);
                 Err(problems)

@@ -76,6 +76,25 @@ impl Store {
         Ok(Store { pool })
     }
 
+    /// Whether the store takes writes now: a write is begun (taking the
+    /// write lock) and rolled back (`/readyz`). Dropped midway, the
+    /// transaction still rolls back.
+    pub async fn check_writable(&self) -> anyhow::Result<()> {
+        let mut tx = self
+            .pool
+            .begin()
+            .await
+            .context("the store does not take writes")?;
+        sqlx::query("UPDATE seen SET n = n WHERE hour < 0")
+            .execute(&mut *tx)
+            .await
+            .context("the store does not take writes")?;
+        tx.rollback()
+            .await
+            .context("cannot roll back the store's write check")?;
+        Ok(())
+    }
+
     /// Make sure everything written is on disk (checkpoint the WAL).
     pub async fn flush(&self) -> anyhow::Result<()> {
         sqlx::query("PRAGMA wal_checkpoint(PASSIVE)")

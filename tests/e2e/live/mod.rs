@@ -7,6 +7,7 @@
 //! reply is the barrier. The engine decides in order, so once the barrier's
 //! reply is posted, everything sent before it has been decided.
 
+mod http;
 mod marks;
 mod replies;
 mod resilience;
