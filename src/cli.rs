@@ -233,6 +233,18 @@ pub enum Command {
         #[arg(long = "app-id")]
         app_id: u64,
     },
+    /// Accounts for the staff web page (`[http]`): `add NAME` (password on
+    /// standard input), `remove NAME`, `list`.
+    User {
+        #[command(subcommand)]
+        action: UserAction,
+        /// SQLite file (default: the config's `[storage] path`).
+        #[arg(long, global = true)]
+        db: Option<String>,
+        /// The config file (relative paths in it start at its folder).
+        #[arg(long, global = true, default_value = config::DEFAULT_PATH)]
+        config: PathBuf,
+    },
     /// List staff tickets from the store, with the customer's name and id
     /// (and whether staff were notified); `close` or `reassign` one.
     Tickets {
@@ -254,6 +266,18 @@ pub enum Command {
         #[arg(long)]
         since: Option<String>,
     },
+}
+
+/// Local accounts of the staff web page.
+#[derive(Debug, Subcommand)]
+pub enum UserAction {
+    /// Add an account, or set a new password for an existing one. The
+    /// password is read from the first line of standard input.
+    Add { name: String },
+    /// Remove an account and end its sessions.
+    Remove { name: String },
+    /// List the accounts.
+    List,
 }
 
 /// Staff changes to one ticket from the command line; the running bot
@@ -492,6 +516,7 @@ pub async fn run(cli: Cli) -> anyhow::Result<i32> {
             };
             tickets(db, &config, status, since).await
         }
+        Command::User { action, db, config } => user(action, db, &config).await,
     }
 }
 
@@ -677,6 +702,54 @@ async fn forget(user_id: &str, db: Option<String>, config: &Path) -> anyhow::Res
     if f.kept_opt_out {
         println!("Kept: their opt-out, so the bot still does not answer them.");
     }
+    Ok(0)
+}
+
+async fn user(action: UserAction, db: Option<String>, config: &Path) -> anyhow::Result<i32> {
+    let store = Store::open(&db_path(db, config)?).await?;
+    match action {
+        UserAction::Add { name } => {
+            let name = name.trim().to_string();
+            if name.is_empty() || name.chars().any(char::is_whitespace) {
+                anyhow::bail!("NAME must be one word (the name typed at the login)");
+            }
+            use std::io::IsTerminal;
+            if std::io::stdin().is_terminal() {
+                eprint!("Password for {name} (shown as you type; pipe it in to keep it off the screen): ");
+            }
+            let mut line = String::new();
+            std::io::stdin().read_line(&mut line).map_err(|e| {
+                anyhow::anyhow!("cannot read the password from standard input: {e}")
+            })?;
+            let password = line.trim_end_matches(['\r', '\n']);
+            if password.chars().count() < 10 {
+                anyhow::bail!("the password must be at least 10 characters");
+            }
+            let hash = crate::web::auth::hash_password(password)?;
+            let new = store.put_user(&name, &hash, chrono::Utc::now()).await?;
+            println!(
+                "{} {name}: they can log in to the staff page once the bot runs with [http].",
+                if new { "Added" } else { "New password for" }
+            );
+        }
+        UserAction::Remove { name } => {
+            if store.remove_user(&name).await? {
+                println!("Removed {name} and ended their sessions.");
+            } else {
+                println!("No account named {name}.");
+            }
+        }
+        UserAction::List => {
+            let names = store.user_names().await?;
+            if names.is_empty() {
+                println!("No accounts. Add one: shopkeep user add NAME");
+            }
+            for n in names {
+                println!("{n}");
+            }
+        }
+    }
+    store.close().await;
     Ok(0)
 }
 

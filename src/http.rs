@@ -1,6 +1,7 @@
 //! The `[http]` listener of a running bot: `/metrics` (Prometheus text
 //! format), `/healthz` (the process answers) and `/readyz` (the gateway is
-//! connected, the store takes writes, templates are serving).
+//! connected, the store takes writes, templates are serving), and the
+//! staff web page (`web`, behind a login).
 //!
 //! Owns the routes and what each check reads. Off unless `[http]` is
 //! configured; binds where `[http] bind` says (127.0.0.1:9464 by default),
@@ -32,6 +33,8 @@ pub struct HttpState {
     /// The hot-reloading templates, when the bot runs with them (their
     /// refused edits are counted); `None` for fixed templates.
     pub templates: Option<LiveTemplates>,
+    /// The staff web page, served on the same listener.
+    pub web: Option<crate::web::WebState>,
 }
 
 /// How long a readiness check may take before it counts as failed.
@@ -39,11 +42,16 @@ const CHECK_WITHIN: Duration = Duration::from_secs(2);
 
 /// The routes.
 pub fn router(state: HttpState) -> Router {
-    Router::new()
+    let web = state.web.clone();
+    let ops = Router::new()
         .route("/metrics", get(metrics))
         .route("/healthz", get(|| async { "ok\n" }))
         .route("/readyz", get(readyz))
-        .with_state(state)
+        .with_state(state);
+    match web {
+        Some(web) => ops.merge(crate::web::routes(web)),
+        None => ops,
+    }
 }
 
 /// Bind `addr` and serve until `stop`; returns the address bound (useful
@@ -191,6 +199,7 @@ mod tests {
             metrics: Arc::clone(&metrics),
             store: Store::open(":memory:").await.unwrap(),
             templates: None,
+            web: None,
         };
         let stop = CancellationToken::new();
         let (addr, task) = serve("127.0.0.1:0".parse().unwrap(), state, stop.clone())
@@ -228,6 +237,7 @@ mod tests {
             metrics: Arc::new(Metrics::new()),
             store: Store::open(":memory:").await.unwrap(),
             templates: None,
+            web: None,
         };
         let err = serve(addr, state, CancellationToken::new())
             .await

@@ -26,6 +26,8 @@
 //!   recommendation) and `tune --feedback` (a per-server `reply_at`).
 //! - [`metrics`] and [`http`] — Prometheus metrics and the `[http]`
 //!   listener (`/metrics`, `/healthz`, `/readyz`).
+//! - [`web`] — the staff web page (login, overview, tickets, audit,
+//!   templates with a live preview) on the `[http]` listener.
 //! - [`views`] — readable and CSV output of audit records and tickets.
 //! - [`ticket_commands`] — `shopkeep tickets close` and `reassign`: staff
 //!   changes from the command line, carried out by the running bot.
@@ -54,3 +56,4 @@ pub mod ticket_commands;
 pub mod train;
 pub mod transcript;
 pub mod views;
+pub mod web;

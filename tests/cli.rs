@@ -1096,3 +1096,63 @@ fn report_on_a_replayed_week_counts_traffic_replies_handoffs_and_limits() {
         stdout(&live)
     );
 }
+
+/// Issue 15: accounts for the staff web page, password on standard input,
+/// kept only as an argon2 hash.
+#[test]
+fn user_add_list_and_remove_keep_only_a_hash_of_the_password() {
+    use std::io::Write;
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("shopkeep.db");
+    let db = db.to_str().unwrap();
+    let add = |password: &str| {
+        let mut child = Command::new(env!("CARGO_BIN_EXE_shopkeep"))
+            .args(["user", "add", "sam", "--db", db])
+            .current_dir(root())
+            .stdin(std::process::Stdio::piped())
+            .stdout(std::process::Stdio::piped())
+            .stderr(std::process::Stdio::piped())
+            .spawn()
+            .unwrap();
+        child
+            .stdin
+            .take()
+            .unwrap()
+            .write_all(format!("{password}\n").as_bytes())
+            .unwrap();
+        child.wait_with_output().unwrap()
+    };
+    let short = add("short");
+    assert!(!short.status.success());
+    assert!(
+        stderr(&short).contains("at least 10 characters"),
+        "{}",
+        stderr(&short)
+    );
+    let o = add("a long enough password");
+    assert!(o.status.success(), "{}", stderr(&o));
+    assert!(stdout(&o).starts_with("Added sam"), "{}", stdout(&o));
+    let again = add("another long password");
+    assert!(
+        stdout(&again).starts_with("New password for sam"),
+        "{}",
+        stdout(&again)
+    );
+    assert_eq!(stdout(&shopkeep(&["user", "list", "--db", db])), "sam\n");
+    let raw = std::fs::read(dir.path().join("shopkeep.db")).unwrap();
+    let wal = std::fs::read(dir.path().join("shopkeep.db-wal")).unwrap_or_default();
+    for bytes in [&raw, &wal] {
+        let text = String::from_utf8_lossy(bytes);
+        assert!(
+            !text.contains("another long password"),
+            "the password is never stored"
+        );
+    }
+    let gone = shopkeep(&["user", "remove", "sam", "--db", db]);
+    assert!(
+        stdout(&gone).starts_with("Removed sam"),
+        "{}",
+        stdout(&gone)
+    );
+    assert!(stdout(&shopkeep(&["user", "list", "--db", db])).starts_with("No accounts."));
+}

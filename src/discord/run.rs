@@ -113,10 +113,12 @@ async fn start(
     let stop_http = CancellationToken::new();
     let listener = match config.http {
         Some(addr) => {
+            let web = crate::web::WebState::new(store.clone(), Arc::new(config.clone()));
             let state = HttpState {
                 metrics: Arc::clone(&metrics),
                 store: store.clone(),
                 templates,
+                web: Some(web),
             };
             Some(crate::http::serve(addr, state, stop_http.clone()).await?.1)
         }

@@ -8,6 +8,7 @@
 //! SQL over BIGINT millisecond timestamps so a PostgreSQL backend can follow
 //! behind the same methods.
 
+mod accounts;
 mod audit;
 mod effects;
 mod marks;
@@ -23,6 +24,7 @@ use anyhow::Context;
 use sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePoolOptions, SqliteSynchronous};
 use sqlx::SqlitePool;
 
+pub use accounts::SessionRecord;
 pub use audit::{place_label, AuditFilter, AuditRecord, Delivery};
 pub use marks::{MarkRecord, Marked};
 pub use privacy::{Forgotten, Purged, FORGOTTEN, TEXT_DELETED};

@@ -1,0 +1,158 @@
+//! The staff web page's accounts and sessions: users with argon2 password
+//! hashes (the hashing is `web::auth`'s), and sessions keyed by a hash of
+//! the cookie's token, each with its CSRF token and expiry.
+//!
+//! Owns SQL only.
+
+use anyhow::Context;
+use sqlx::Row;
+
+use super::{from_millis, millis, Store};
+use crate::core::model::Timestamp;
+
+/// A live session.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct SessionRecord {
+    pub user_name: String,
+    pub csrf: String,
+    pub expires_at: Timestamp,
+}
+
+impl Store {
+    /// Add a user or replace their password hash; true when they were new.
+    pub async fn put_user(&self, name: &str, hash: &str, at: Timestamp) -> anyhow::Result<bool> {
+        let existed = self.user_hash(name).await?.is_some();
+        sqlx::query(
+            "INSERT INTO users (name, password_hash, created_at) VALUES (?, ?, ?) \
+             ON CONFLICT (name) DO UPDATE SET password_hash = excluded.password_hash",
+        )
+        .bind(name)
+        .bind(hash)
+        .bind(millis(at))
+        .execute(self.pool())
+        .await
+        .with_context(|| format!("cannot save the user {name}"))?;
+        Ok(!existed)
+    }
+
+    pub async fn user_hash(&self, name: &str) -> anyhow::Result<Option<String>> {
+        sqlx::query_scalar("SELECT password_hash FROM users WHERE name = ?")
+            .bind(name)
+            .fetch_optional(self.pool())
+            .await
+            .with_context(|| format!("cannot read the user {name}"))
+    }
+
+    /// Remove a user and end their sessions; true when they existed.
+    pub async fn remove_user(&self, name: &str) -> anyhow::Result<bool> {
+        sqlx::query("DELETE FROM sessions WHERE user_name = ?")
+            .bind(name)
+            .execute(self.pool())
+            .await
+            .context("cannot end the user's sessions")?;
+        let gone = sqlx::query("DELETE FROM users WHERE name = ?")
+            .bind(name)
+            .execute(self.pool())
+            .await
+            .with_context(|| format!("cannot remove the user {name}"))?
+            .rows_affected();
+        Ok(gone > 0)
+    }
+
+    pub async fn user_names(&self) -> anyhow::Result<Vec<String>> {
+        sqlx::query_scalar("SELECT name FROM users ORDER BY name")
+            .fetch_all(self.pool())
+            .await
+            .context("cannot list the users")
+    }
+
+    pub async fn add_session(
+        &self,
+        token_hash: &str,
+        user: &str,
+        csrf: &str,
+        at: Timestamp,
+        expires_at: Timestamp,
+    ) -> anyhow::Result<()> {
+        sqlx::query("DELETE FROM sessions WHERE expires_at < ?")
+            .bind(millis(at))
+            .execute(self.pool())
+            .await
+            .context("cannot remove expired sessions")?;
+        sqlx::query(
+            "INSERT INTO sessions (token_hash, user_name, csrf, created_at, expires_at) \
+             VALUES (?, ?, ?, ?, ?)",
+        )
+        .bind(token_hash)
+        .bind(user)
+        .bind(csrf)
+        .bind(millis(at))
+        .bind(millis(expires_at))
+        .execute(self.pool())
+        .await
+        .context("cannot save the session")?;
+        Ok(())
+    }
+
+    /// The session with this token hash, if it exists and has not expired
+    /// at `now`.
+    pub async fn session(
+        &self,
+        token_hash: &str,
+        now: Timestamp,
+    ) -> anyhow::Result<Option<SessionRecord>> {
+        let row = sqlx::query(
+            "SELECT s.user_name, s.csrf, s.expires_at FROM sessions s \
+             JOIN users u ON u.name = s.user_name \
+             WHERE s.token_hash = ? AND s.expires_at > ?",
+        )
+        .bind(token_hash)
+        .bind(millis(now))
+        .fetch_optional(self.pool())
+        .await
+        .context("cannot read the session")?;
+        Ok(row.map(|r| SessionRecord {
+            user_name: r.get(0),
+            csrf: r.get(1),
+            expires_at: from_millis(r.get(2)),
+        }))
+    }
+
+    pub async fn end_session(&self, token_hash: &str) -> anyhow::Result<()> {
+        sqlx::query("DELETE FROM sessions WHERE token_hash = ?")
+            .bind(token_hash)
+            .execute(self.pool())
+            .await
+            .context("cannot end the session")?;
+        Ok(())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use chrono::{Duration, Utc};
+
+    #[tokio::test]
+    async fn sessions_expire_and_end_with_their_user() {
+        let store = Store::open(":memory:").await.unwrap();
+        let now = Utc::now();
+        assert!(store.put_user("sam", "h1", now).await.unwrap());
+        assert!(!store.put_user("sam", "h2", now).await.unwrap(), "replaced");
+        assert_eq!(store.user_hash("sam").await.unwrap().as_deref(), Some("h2"));
+        store
+            .add_session("t1", "sam", "c1", now, now + Duration::hours(1))
+            .await
+            .unwrap();
+        let s = store.session("t1", now).await.unwrap().unwrap();
+        assert_eq!((s.user_name.as_str(), s.csrf.as_str()), ("sam", "c1"));
+        assert_eq!(
+            store.session("t1", now + Duration::hours(2)).await.unwrap(),
+            None
+        );
+        assert_eq!(store.session("other", now).await.unwrap(), None);
+        assert!(store.remove_user("sam").await.unwrap());
+        assert_eq!(store.session("t1", now).await.unwrap(), None);
+        assert!(!store.remove_user("sam").await.unwrap());
+    }
+}

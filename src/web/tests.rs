@@ -1,0 +1,256 @@
+use std::net::SocketAddr;
+use std::sync::Arc;
+
+use tokio::io::{AsyncReadExt, AsyncWriteExt};
+use tokio_util::sync::CancellationToken;
+
+use super::*;
+use crate::http::{serve, HttpState};
+use crate::metrics::Metrics;
+
+struct Answer {
+    status: u16,
+    headers: Vec<(String, String)>,
+    body: String,
+}
+
+impl Answer {
+    fn header(&self, name: &str) -> Option<&str> {
+        self.headers
+            .iter()
+            .find(|(k, _)| k.eq_ignore_ascii_case(name))
+            .map(|(_, v)| v.as_str())
+    }
+
+    /// `name=value` from this answer's Set-Cookie for `name`.
+    fn cookie(&self, name: &str) -> String {
+        self.headers
+            .iter()
+            .filter(|(k, _)| k.eq_ignore_ascii_case("set-cookie"))
+            .map(|(_, v)| v.split(';').next().unwrap_or("").to_string())
+            .find(|c| c.starts_with(&format!("{name}=")))
+            .unwrap_or_else(|| panic!("no {name} cookie in {:?}", self.headers))
+    }
+
+    /// The value of the hidden `csrf` field of the page.
+    fn csrf_field(&self) -> String {
+        let at = self
+            .body
+            .find("name=\"csrf\" value=\"")
+            .expect("a csrf field")
+            + 19;
+        self.body[at..].split('"').next().unwrap().to_string()
+    }
+}
+
+async fn call(addr: SocketAddr, method: &str, path: &str, cookie: &str, form: &str) -> Answer {
+    let mut stream = tokio::net::TcpStream::connect(addr).await.unwrap();
+    let mut request = format!("{method} {path} HTTP/1.1\r\nHost: test\r\nConnection: close\r\n");
+    if !cookie.is_empty() {
+        request.push_str(&format!("Cookie: {cookie}\r\n"));
+    }
+    if method == "POST" {
+        request.push_str(&format!(
+            "Content-Type: application/x-www-form-urlencoded\r\nContent-Length: {}\r\n",
+            form.len()
+        ));
+    }
+    request.push_str("\r\n");
+    request.push_str(form);
+    stream.write_all(request.as_bytes()).await.unwrap();
+    let mut raw = String::new();
+    stream.read_to_string(&mut raw).await.unwrap();
+    let (head, body) = raw.split_once("\r\n\r\n").unwrap();
+    let mut lines = head.lines();
+    let status = lines.next().unwrap()[9..12].parse().unwrap();
+    let headers = lines
+        .filter_map(|l| l.split_once(": "))
+        .map(|(k, v)| (k.to_string(), v.to_string()))
+        .collect();
+    Answer {
+        status,
+        headers,
+        body: body.to_string(),
+    }
+}
+
+async fn page_server() -> (SocketAddr, Store, CancellationToken) {
+    let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("config/shopkeep.toml");
+    let config = crate::config::load(&path).expect("the shipped config loads");
+    let store = Store::open(":memory:").await.unwrap();
+    let state = HttpState {
+        metrics: Arc::new(Metrics::new()),
+        store: store.clone(),
+        templates: None,
+        web: Some(WebState::new(store.clone(), Arc::new(config))),
+    };
+    let stop = CancellationToken::new();
+    let (addr, _) = serve("127.0.0.1:0".parse().unwrap(), state, stop.clone())
+        .await
+        .unwrap();
+    (addr, store, stop)
+}
+
+const PAGES: [&str; 6] = [
+    "/",
+    "/tickets",
+    "/tickets/1",
+    "/audit",
+    "/audit?missed=1",
+    "/templates",
+];
+
+async fn logged_in(addr: SocketAddr, store: &Store) -> (String, String) {
+    let hash = auth::hash_password("a long enough password").unwrap();
+    store.put_user("sam", &hash, Utc::now()).await.unwrap();
+    let form = call(addr, "GET", "/login", "", "").await;
+    let login_cookie = form.cookie(auth::LOGIN_COOKIE);
+    let body = format!(
+        "name=sam&password=a+long+enough+password&csrf={}",
+        form.csrf_field()
+    );
+    let done = call(addr, "POST", "/login", &login_cookie, &body).await;
+    assert_eq!(done.status, 303, "{}", done.body);
+    assert_eq!(done.header("location"), Some("/"));
+    let session = done.cookie(auth::SESSION_COOKIE);
+    let overview = call(addr, "GET", "/", &session, "").await;
+    assert_eq!(overview.status, 200);
+    (session, overview.csrf_field())
+}
+
+#[tokio::test]
+async fn every_page_refuses_anyone_not_logged_in() {
+    let (addr, _store, stop) = page_server().await;
+    for page in PAGES {
+        let a = call(addr, "GET", page, "", "").await;
+        assert_eq!(
+            (a.status, a.header("location")),
+            (303, Some("/login")),
+            "{page}"
+        );
+        let forged = call(addr, "GET", page, "shopkeep_session=guessed", "").await;
+        assert_eq!(forged.status, 303, "a made-up session is nobody: {page}");
+    }
+    for post in ["/logout", "/templates/preview"] {
+        let a = call(addr, "POST", post, "", "csrf=x&message=hi").await;
+        assert_eq!(a.status, 403, "{post}");
+    }
+    let login = call(addr, "GET", "/login", "", "").await;
+    assert_eq!(login.status, 200);
+    assert!(login.body.contains("No accounts yet"), "{}", login.body);
+    stop.cancel();
+}
+
+#[tokio::test]
+async fn a_wrong_password_or_a_login_without_its_csrf_token_gets_nobody_in() {
+    let (addr, store, stop) = page_server().await;
+    let hash = auth::hash_password("a long enough password").unwrap();
+    store.put_user("sam", &hash, Utc::now()).await.unwrap();
+    let form = call(addr, "GET", "/login", "", "").await;
+    let cookie = form.cookie(auth::LOGIN_COOKIE);
+    let csrf = form.csrf_field();
+    let wrong = call(
+        addr,
+        "POST",
+        "/login",
+        &cookie,
+        &format!("name=sam&password=nope&csrf={csrf}"),
+    )
+    .await;
+    assert_eq!(wrong.status, 401);
+    assert!(wrong.body.contains("Wrong name or password."));
+    assert!(wrong
+        .header("set-cookie")
+        .is_some_and(|c| !c.starts_with("shopkeep_session")));
+    let unknown = call(
+        addr,
+        "POST",
+        "/login",
+        &cookie,
+        &format!("name=eve&password=x&csrf={csrf}"),
+    )
+    .await;
+    assert_eq!(unknown.status, 401);
+    let no_csrf = call(
+        addr,
+        "POST",
+        "/login",
+        &cookie,
+        "name=sam&password=a+long+enough+password",
+    )
+    .await;
+    assert_eq!(no_csrf.status, 403, "{}", no_csrf.body);
+    let no_cookie = call(
+        addr,
+        "POST",
+        "/login",
+        "",
+        &format!("name=sam&password=a+long+enough+password&csrf={csrf}"),
+    )
+    .await;
+    assert_eq!(no_cookie.status, 403);
+    stop.cancel();
+}
+
+#[tokio::test]
+async fn staff_see_every_page_preview_a_message_and_forms_need_the_sessions_csrf_token() {
+    let (addr, store, stop) = page_server().await;
+    let (session, csrf) = logged_in(addr, &store).await;
+    for page in PAGES {
+        let a = call(addr, "GET", page, &session, "").await;
+        let ok = if page == "/tickets/1" { 404 } else { 200 };
+        assert_eq!(a.status, ok, "{page}: {}", a.body);
+    }
+    let overview = call(addr, "GET", "/", &session, "").await;
+    assert!(overview.body.contains("messages seen"), "{}", overview.body);
+    assert!(overview.body.contains("<svg"), "a chart");
+
+    let message = "message=where+can+I+buy+an+oak+dining+table%3F&template=";
+    let forged = call(
+        addr,
+        "POST",
+        "/templates/preview",
+        &session,
+        &format!("csrf=wrong&{message}"),
+    )
+    .await;
+    assert_eq!(forged.status, 403);
+    assert!(forged.body.contains("CSRF"), "{}", forged.body);
+    let preview = call(
+        addr,
+        "POST",
+        "/templates/preview",
+        &session,
+        &format!("csrf={csrf}&{message}"),
+    )
+    .await;
+    assert_eq!(preview.status, 200, "{}", preview.body);
+    assert!(
+        preview.body.contains("What the bot would do"),
+        "{}",
+        preview.body
+    );
+    assert!(preview.body.contains("solicitation"), "{}", preview.body);
+
+    // Text from the store is escaped, never markup.
+    let hostile = "message=%3Cscript%3Ealert(1)%3C%2Fscript%3E&template=";
+    let escaped = call(
+        addr,
+        "POST",
+        "/templates/preview",
+        &session,
+        &format!("csrf={csrf}&{hostile}"),
+    )
+    .await;
+    assert!(
+        !escaped.body.contains("<script>alert(1)"),
+        "{}",
+        escaped.body
+    );
+
+    let out = call(addr, "POST", "/logout", &session, &format!("csrf={csrf}")).await;
+    assert_eq!((out.status, out.header("location")), (303, Some("/login")));
+    let after = call(addr, "GET", "/", &session, "").await;
+    assert_eq!(after.status, 303, "the session ended");
+    stop.cancel();
+}
