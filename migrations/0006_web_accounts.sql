@@ -3,6 +3,8 @@
 CREATE TABLE users (
     name TEXT PRIMARY KEY,
     password_hash TEXT NOT NULL,
+    -- 1: may edit templates from the page.
+    editor INTEGER NOT NULL DEFAULT 0,
     created_at BIGINT NOT NULL
 );
 

@@ -273,7 +273,12 @@ pub enum Command {
 pub enum UserAction {
     /// Add an account, or set a new password for an existing one. The
     /// password is read from the first line of standard input.
-    Add { name: String },
+    Add {
+        name: String,
+        /// May also edit templates from the page.
+        #[arg(long)]
+        editor: bool,
+    },
     /// Remove an account and end its sessions.
     Remove { name: String },
     /// List the accounts.
@@ -708,7 +713,7 @@ async fn forget(user_id: &str, db: Option<String>, config: &Path) -> anyhow::Res
 async fn user(action: UserAction, db: Option<String>, config: &Path) -> anyhow::Result<i32> {
     let store = Store::open(&db_path(db, config)?).await?;
     match action {
-        UserAction::Add { name } => {
+        UserAction::Add { name, editor } => {
             let name = name.trim().to_string();
             if name.is_empty() || name.chars().any(char::is_whitespace) {
                 anyhow::bail!("NAME must be one word (the name typed at the login)");
@@ -726,10 +731,13 @@ async fn user(action: UserAction, db: Option<String>, config: &Path) -> anyhow::
                 anyhow::bail!("the password must be at least 10 characters");
             }
             let hash = crate::web::auth::hash_password(password)?;
-            let new = store.put_user(&name, &hash, chrono::Utc::now()).await?;
+            let new = store
+                .put_user(&name, &hash, editor, chrono::Utc::now())
+                .await?;
             println!(
-                "{} {name}: they can log in to the staff page once the bot runs with [http].",
-                if new { "Added" } else { "New password for" }
+                "{} {name}{}: they can log in to the staff page once the bot runs with [http].",
+                if new { "Added" } else { "New password for" },
+                if editor { " (may edit templates)" } else { "" }
             );
         }
         UserAction::Remove { name } => {

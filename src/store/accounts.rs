@@ -14,20 +14,31 @@ use crate::core::model::Timestamp;
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct SessionRecord {
     pub user_name: String,
+    /// The user may edit templates from the page.
+    pub editor: bool,
     pub csrf: String,
     pub expires_at: Timestamp,
 }
 
 impl Store {
-    /// Add a user or replace their password hash; true when they were new.
-    pub async fn put_user(&self, name: &str, hash: &str, at: Timestamp) -> anyhow::Result<bool> {
+    /// Add a user or replace their password hash and editor right; true
+    /// when they were new.
+    pub async fn put_user(
+        &self,
+        name: &str,
+        hash: &str,
+        editor: bool,
+        at: Timestamp,
+    ) -> anyhow::Result<bool> {
         let existed = self.user_hash(name).await?.is_some();
         sqlx::query(
-            "INSERT INTO users (name, password_hash, created_at) VALUES (?, ?, ?) \
-             ON CONFLICT (name) DO UPDATE SET password_hash = excluded.password_hash",
+            "INSERT INTO users (name, password_hash, editor, created_at) VALUES (?, ?, ?, ?) \
+             ON CONFLICT (name) DO UPDATE SET password_hash = excluded.password_hash, \
+             editor = excluded.editor",
         )
         .bind(name)
         .bind(hash)
+        .bind(editor)
         .bind(millis(at))
         .execute(self.pool())
         .await
@@ -102,7 +113,7 @@ impl Store {
         now: Timestamp,
     ) -> anyhow::Result<Option<SessionRecord>> {
         let row = sqlx::query(
-            "SELECT s.user_name, s.csrf, s.expires_at FROM sessions s \
+            "SELECT s.user_name, s.csrf, s.expires_at, u.editor FROM sessions s \
              JOIN users u ON u.name = s.user_name \
              WHERE s.token_hash = ? AND s.expires_at > ?",
         )
@@ -113,6 +124,7 @@ impl Store {
         .context("cannot read the session")?;
         Ok(row.map(|r| SessionRecord {
             user_name: r.get(0),
+            editor: r.get::<i64, _>(3) != 0,
             csrf: r.get(1),
             expires_at: from_millis(r.get(2)),
         }))
@@ -137,8 +149,11 @@ mod tests {
     async fn sessions_expire_and_end_with_their_user() {
         let store = Store::open(":memory:").await.unwrap();
         let now = Utc::now();
-        assert!(store.put_user("sam", "h1", now).await.unwrap());
-        assert!(!store.put_user("sam", "h2", now).await.unwrap(), "replaced");
+        assert!(store.put_user("sam", "h1", false, now).await.unwrap());
+        assert!(
+            !store.put_user("sam", "h2", true, now).await.unwrap(),
+            "replaced"
+        );
         assert_eq!(store.user_hash("sam").await.unwrap().as_deref(), Some("h2"));
         store
             .add_session("t1", "sam", "c1", now, now + Duration::hours(1))
@@ -146,6 +161,7 @@ mod tests {
             .unwrap();
         let s = store.session("t1", now).await.unwrap().unwrap();
         assert_eq!((s.user_name.as_str(), s.csrf.as_str()), ("sam", "c1"));
+        assert!(s.editor, "the second put gave the right");
         assert_eq!(
             store.session("t1", now + Duration::hours(2)).await.unwrap(),
             None

@@ -1,16 +1,18 @@
 //! The staff web page, served by the `[http]` listener: an overview of
 //! today and the last 7 days (with a small chart), tickets with their
 //! conversations, the audit with filters and near misses, and the
-//! templates with a live preview against a message you type.
+//! templates with a live preview against a message you type and, for
+//! editors, editing that saves only what `shopkeep check` passes (`edit`).
 //!
 //! Owns the routes, what each page reads and how it is rendered
 //! (handlebars, HTML-escaped; the page files are built into the binary).
 //! Nobody sees anything without logging in (`auth`: local accounts made
 //! with `shopkeep user add`); every form carries the session's CSRF token.
 //! Nothing here can send a message to Discord: the page holds no Discord
-//! client, only the store and the config.
+//! client, only the store, the config and the template files.
 
 pub mod auth;
+mod edit;
 
 use std::collections::HashMap;
 use std::sync::Arc;
@@ -50,6 +52,7 @@ impl WebState {
             ("ticket", include_str!("pages/ticket.hbs")),
             ("audit", include_str!("pages/audit.hbs")),
             ("templates", include_str!("pages/templates.hbs")),
+            ("edit", include_str!("pages/edit.hbs")),
         ] {
             h.register_template_string(name, text)
                 .unwrap_or_else(|e| panic!("the built-in page {name} does not parse: {e}"));
@@ -73,6 +76,7 @@ pub fn routes(state: WebState) -> Router {
         .route("/audit", get(audit))
         .route("/templates", get(templates))
         .route("/templates/preview", post(preview))
+        .route("/templates/edit/:name", get(edit_form).post(edit_save))
         .with_state(state)
 }
 
@@ -590,6 +594,7 @@ fn templates_page(
         None => (None, None),
     };
     let data = json!({
+        "editor": staff.session.editor,
         "dir": s.config.templates_dir.display().to_string(), "kinds": kinds, "names": names,
         "csrf": staff.session.csrf, "message": message, "chosen": chosen,
         "preview": preview, "error": error,
@@ -627,6 +632,100 @@ async fn preview(
     let outcome = crate::app::preview(&s.config, &f.message, template, "alice", "general")
         .map_err(|e| format!("{e:#}"));
     templates_page(&s, &staff, &f.message, &f.template, Some(outcome))
+}
+
+fn edit_page(
+    s: &WebState,
+    staff: &Staff,
+    name: &str,
+    text: &str,
+    problems: &[crate::reply::Problem],
+    saved: Option<&std::path::Path>,
+) -> Response {
+    let problems: Vec<Value> = problems
+        .iter()
+        .map(|p| json!({"rule": p.rule.id(), "line": p.line, "message": p.message}))
+        .collect();
+    let data = json!({
+        "name": name, "text": text, "csrf": staff.session.csrf, "problems": problems,
+        "saved": saved.map(|p| p.display().to_string()),
+        "history": s.config.templates_dir.join(".history").display().to_string(),
+    });
+    let mut response = render(s, "edit", &format!("Edit {name}"), Some(staff), data);
+    if !problems.is_empty() {
+        *response.status_mut() = StatusCode::UNPROCESSABLE_ENTITY;
+    }
+    response
+}
+
+const EDITORS_ONLY: &str =
+    "Only editors can change templates (an account made with `shopkeep user add NAME --editor`).";
+
+async fn edit_form(
+    State(s): State<WebState>,
+    headers: HeaderMap,
+    Path(name): Path<String>,
+) -> Response {
+    let Some(staff) = staff(&s, &headers).await else {
+        return to_login();
+    };
+    if !staff.session.editor {
+        return forbidden(EDITORS_ONLY);
+    }
+    let Some(file) = edit::file_of(&s.config, &name) else {
+        return (StatusCode::NOT_FOUND, format!("no template {name}\n")).into_response();
+    };
+    match std::fs::read_to_string(&file) {
+        Ok(text) => edit_page(&s, &staff, &name, &text, &[], None),
+        Err(e) => (
+            StatusCode::INTERNAL_SERVER_ERROR,
+            format!("cannot read {}: {e}\n", file.display()),
+        )
+            .into_response(),
+    }
+}
+
+#[derive(Deserialize)]
+struct EditForm {
+    #[serde(default)]
+    csrf: String,
+    #[serde(default)]
+    text: String,
+}
+
+async fn edit_save(
+    State(s): State<WebState>,
+    headers: HeaderMap,
+    Path(name): Path<String>,
+    Form(f): Form<EditForm>,
+) -> Response {
+    let staff = match checked_post(&s, &headers, &f.csrf).await {
+        Ok(staff) => staff,
+        Err(refused) => return refused,
+    };
+    if !staff.session.editor {
+        return forbidden(EDITORS_ONLY);
+    }
+    if edit::file_of(&s.config, &name).is_none() {
+        return (StatusCode::NOT_FOUND, format!("no template {name}\n")).into_response();
+    }
+    match edit::check_and_save(&s.config, &name, &f.text) {
+        Ok(edit::Saved::Kept(kept)) => {
+            tracing::info!(user = %staff.session.user_name, template = %name, "staff page: template saved");
+            edit_page(&s, &staff, &name, &f.text, &[], Some(&kept))
+        }
+        Ok(edit::Saved::Refused(problems)) => {
+            edit_page(&s, &staff, &name, &f.text, &problems, None)
+        }
+        Err(e) => {
+            tracing::error!(error = %format!("{e:#}"), template = %name, "staff page: cannot save a template");
+            (
+                StatusCode::INTERNAL_SERVER_ERROR,
+                format!("not saved: {e:#}\n"),
+            )
+                .into_response()
+        }
+    }
 }
 
 #[cfg(test)]

@@ -102,7 +102,10 @@ const PAGES: [&str; 6] = [
 
 async fn logged_in(addr: SocketAddr, store: &Store) -> (String, String) {
     let hash = auth::hash_password("a long enough password").unwrap();
-    store.put_user("sam", &hash, Utc::now()).await.unwrap();
+    store
+        .put_user("sam", &hash, true, Utc::now())
+        .await
+        .unwrap();
     let form = call(addr, "GET", "/login", "", "").await;
     let login_cookie = form.cookie(auth::LOGIN_COOKIE);
     let body = format!(
@@ -145,7 +148,10 @@ async fn every_page_refuses_anyone_not_logged_in() {
 async fn a_wrong_password_or_a_login_without_its_csrf_token_gets_nobody_in() {
     let (addr, store, stop) = page_server().await;
     let hash = auth::hash_password("a long enough password").unwrap();
-    store.put_user("sam", &hash, Utc::now()).await.unwrap();
+    store
+        .put_user("sam", &hash, true, Utc::now())
+        .await
+        .unwrap();
     let form = call(addr, "GET", "/login", "", "").await;
     let cookie = form.cookie(auth::LOGIN_COOKIE);
     let csrf = form.csrf_field();
@@ -253,4 +259,187 @@ async fn staff_see_every_page_preview_a_message_and_forms_need_the_sessions_csrf
     let after = call(addr, "GET", "/", &session, "").await;
     assert_eq!(after.status, 303, "the session ended");
     stop.cancel();
+}
+
+/// A server over a copy of the shipped config and templates, which the
+/// test may change; `editor` is the account's right.
+async fn editable_server(editor: bool) -> (SocketAddr, String, String, tempfile::TempDir) {
+    let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR"));
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::create_dir_all(dir.path().join("config")).unwrap();
+    std::fs::create_dir_all(dir.path().join("templates")).unwrap();
+    std::fs::copy(
+        root.join("config/shopkeep.toml"),
+        dir.path().join("config/shopkeep.toml"),
+    )
+    .unwrap();
+    for entry in std::fs::read_dir(root.join("templates")).unwrap().flatten() {
+        if entry.path().extension().is_some_and(|e| e == "hbs") {
+            std::fs::copy(
+                entry.path(),
+                dir.path().join("templates").join(entry.file_name()),
+            )
+            .unwrap();
+        }
+    }
+    let config = crate::config::load(&dir.path().join("config/shopkeep.toml")).unwrap();
+    let store = Store::open(":memory:").await.unwrap();
+    let state = HttpState {
+        metrics: Arc::new(Metrics::new()),
+        store: store.clone(),
+        templates: None,
+        web: Some(WebState::new(store.clone(), Arc::new(config))),
+    };
+    let (addr, _) = serve(
+        "127.0.0.1:0".parse().unwrap(),
+        state,
+        CancellationToken::new(),
+    )
+    .await
+    .unwrap();
+    let hash = auth::hash_password("a long enough password").unwrap();
+    store
+        .put_user("sam", &hash, editor, Utc::now())
+        .await
+        .unwrap();
+    let form = call(addr, "GET", "/login", "", "").await;
+    let body = format!(
+        "name=sam&password=a+long+enough+password&csrf={}",
+        form.csrf_field()
+    );
+    let done = call(
+        addr,
+        "POST",
+        "/login",
+        &form.cookie(auth::LOGIN_COOKIE),
+        &body,
+    )
+    .await;
+    let session = done.cookie(auth::SESSION_COOKIE);
+    let csrf = call(addr, "GET", "/templates", &session, "")
+        .await
+        .csrf_field();
+    (addr, session, csrf, dir)
+}
+
+fn form_text(text: &str) -> String {
+    text.bytes()
+        .map(|b| match b {
+            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'_' | b'.' => (b as char).to_string(),
+            b' ' => "+".into(),
+            _ => format!("%{b:02X}"),
+        })
+        .collect()
+}
+
+#[tokio::test]
+async fn an_editor_saves_only_an_edit_that_passes_check_and_the_old_version_is_kept() {
+    let (addr, session, csrf, dir) = editable_server(true).await;
+    let file = dir.path().join("templates/intent.hbs");
+    let before = std::fs::read_to_string(&file).unwrap();
+    let page = call(addr, "GET", "/templates", &session, "").await;
+    assert!(
+        page.body.contains("href=\"/templates/edit/intent\""),
+        "{}",
+        page.body
+    );
+    let form = call(addr, "GET", "/templates/edit/intent", &session, "").await;
+    assert_eq!(form.status, 200);
+    assert!(
+        form.body.contains("Good luck with the search"),
+        "{}",
+        form.body
+    );
+
+    let pushy = before.replace("Good luck with the search", "Act now, stock is limited");
+    let refused = call(
+        addr,
+        "POST",
+        "/templates/edit/intent",
+        &session,
+        &format!("csrf={csrf}&text={}", form_text(&pushy)),
+    )
+    .await;
+    assert_eq!(refused.status, 422, "{}", refused.body);
+    assert!(refused.body.contains("Not saved"), "{}", refused.body);
+    assert!(
+        refused.body.contains("<code>phrase.banned</code>"),
+        "the rule id: {}",
+        refused.body
+    );
+    assert_eq!(
+        std::fs::read_to_string(&file).unwrap(),
+        before,
+        "nothing saved"
+    );
+
+    let kinder = before.replace("Good luck with the search", "Best of luck with the search");
+    let saved = call(
+        addr,
+        "POST",
+        "/templates/edit/intent",
+        &session,
+        &format!("csrf={csrf}&text={}", form_text(&kinder)),
+    )
+    .await;
+    assert_eq!(saved.status, 200, "{}", saved.body);
+    assert!(saved.body.contains("Saved."), "{}", saved.body);
+    assert_eq!(std::fs::read_to_string(&file).unwrap(), kinder);
+    let history: Vec<_> = std::fs::read_dir(dir.path().join("templates/.history"))
+        .unwrap()
+        .flatten()
+        .collect();
+    assert_eq!(history.len(), 1);
+    assert_eq!(std::fs::read_to_string(history[0].path()).unwrap(), before);
+
+    let elsewhere = call(
+        addr,
+        "GET",
+        "/templates/edit/..%2Fconfig%2Fshopkeep",
+        &session,
+        "",
+    )
+    .await;
+    assert_eq!(
+        elsewhere.status, 404,
+        "only configured templates: {}",
+        elsewhere.body
+    );
+    let forged = call(
+        addr,
+        "POST",
+        "/templates/edit/intent",
+        &session,
+        "csrf=nope&text=x",
+    )
+    .await;
+    assert_eq!(forged.status, 403);
+}
+
+#[tokio::test]
+async fn staff_who_are_not_editors_cannot_edit_templates() {
+    let (addr, session, csrf, dir) = editable_server(false).await;
+    let before = std::fs::read_to_string(dir.path().join("templates/intent.hbs")).unwrap();
+    let page = call(addr, "GET", "/templates", &session, "").await;
+    assert!(!page.body.contains("/templates/edit/"), "no edit links");
+    assert_eq!(
+        call(addr, "GET", "/templates/edit/intent", &session, "")
+            .await
+            .status,
+        403
+    );
+    let post = call(
+        addr,
+        "POST",
+        "/templates/edit/intent",
+        &session,
+        &format!("csrf={csrf}&text=hi"),
+    )
+    .await;
+    assert_eq!(post.status, 403);
+    assert!(post.body.contains("Only editors"), "{}", post.body);
+    assert_eq!(
+        std::fs::read_to_string(dir.path().join("templates/intent.hbs")).unwrap(),
+        before
+    );
 }

@@ -1,7 +1,8 @@
 //! The staff web page in a real browser (issue 15): headless Chromium
 //! driven through chromedriver's WebDriver protocol logs in, opens the
-//! overview, tickets and audit of a store filled by a replayed day, and
-//! previews a message on the templates page. A screenshot of each page is
+//! overview, tickets and audit of a store filled by a replayed day,
+//! previews a message on the templates page, and sees an edit that fails
+//! a compliance rule refused with the rule's id. A screenshot of each page is
 //! saved under `target/screenshots/` for review.
 //!
 //! Needs Debian's `chromium` and `chromium-driver` (`.ci/run` installs
@@ -163,6 +164,18 @@ impl Driver {
         .await;
     }
 
+    async fn replace_text(&self, css: &str, text: &str) {
+        let e = self.element(css).await;
+        self.call("POST", &format!("/element/{e}/clear"), Some(json!({})))
+            .await;
+        self.call(
+            "POST",
+            &format!("/element/{e}/value"),
+            Some(json!({"text": text})),
+        )
+        .await;
+    }
+
     async fn click(&self, css: &str) {
         let e = self.element(css).await;
         self.call("POST", &format!("/element/{e}/click"), Some(json!({})))
@@ -183,7 +196,28 @@ impl Driver {
     }
 }
 
-/// A store filled by replaying the example day, with one staff account.
+/// A copy of the shipped config and templates in `dir` (the test edits a
+/// template; the repository's files stay as they are).
+fn config_copy(dir: &Path) -> shopkeep::config::Config {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR"));
+    for sub in ["config", "templates"] {
+        std::fs::create_dir_all(dir.join(sub)).unwrap();
+    }
+    std::fs::copy(
+        root.join("config/shopkeep.toml"),
+        dir.join("config/shopkeep.toml"),
+    )
+    .unwrap();
+    for entry in std::fs::read_dir(root.join("templates")).unwrap().flatten() {
+        if entry.path().extension().is_some_and(|e| e == "hbs") {
+            std::fs::copy(entry.path(), dir.join("templates").join(entry.file_name())).unwrap();
+        }
+    }
+    shopkeep::config::load(&dir.join("config/shopkeep.toml")).unwrap()
+}
+
+/// A store filled by replaying the example day, with one staff account
+/// that may edit templates.
 async fn replayed_store(dir: &Path) -> shopkeep::store::Store {
     let db = dir.join("shopkeep.db");
     let root = Path::new(env!("CARGO_MANIFEST_DIR"));
@@ -203,7 +237,7 @@ async fn replayed_store(dir: &Path) -> shopkeep::store::Store {
         .unwrap();
     let hash = shopkeep::web::auth::hash_password("a long enough password").unwrap();
     store
-        .put_user("sam", &hash, chrono::Utc::now())
+        .put_user("sam", &hash, true, chrono::Utc::now())
         .await
         .unwrap();
     store
@@ -217,8 +251,7 @@ async fn staff_log_in_and_use_the_page_in_headless_chromium() {
     }
     let dir = tempfile::tempdir().unwrap();
     let store = replayed_store(dir.path()).await;
-    let root = Path::new(env!("CARGO_MANIFEST_DIR"));
-    let config = shopkeep::config::load(&root.join("config/shopkeep.toml")).unwrap();
+    let config = config_copy(dir.path());
     let state = shopkeep::http::HttpState {
         metrics: Arc::new(shopkeep::metrics::Metrics::new()),
         store: store.clone(),
@@ -291,6 +324,23 @@ async fn staff_log_in_and_use_the_page_in_headless_chromium() {
     let preview = browser.source().await;
     assert!(preview.contains("What the bot would do"), "{preview}");
     browser.screenshot("templates-preview").await;
+
+    // An edit that fails a compliance rule is refused, with the rule's id.
+    browser.go(&format!("{base}/templates/edit/intent")).await;
+    let file = dir.path().join("templates/intent.hbs");
+    let before = std::fs::read_to_string(&file).unwrap();
+    let pushy = before.replace("Good luck with the search", "Act now, stock is limited");
+    browser.replace_text("textarea[name=text]", &pushy).await;
+    browser
+        .click("form[action='/templates/edit/intent'] button")
+        .await;
+    let refused = browser.source().await;
+    assert!(
+        refused.contains("Not saved") && refused.contains("phrase.banned"),
+        "{refused}"
+    );
+    assert_eq!(std::fs::read_to_string(&file).unwrap(), before, "not saved");
+    browser.screenshot("templates-edit-refused").await;
 
     browser.click("form[action='/logout'] button").await;
     assert_eq!(browser.url().await, format!("{base}/login"));
