@@ -74,15 +74,17 @@ const FILLERS: &[&str] = &[
     "a", "an", "the", "your", "real", "actual", "some", "please", "pls", "plz", "just",
 ];
 
+/// The indices of the words that are not [`FILLERS`]. Fillers are
+/// recognised as written ("please" stems to "pleas").
+fn content(w: &Words) -> Vec<usize> {
+    (0..w.forms.len())
+        .filter(|&i| !FILLERS.contains(&w.forms[i].as_str()))
+        .collect()
+}
+
 /// Where `phrase` (as configured) occurs in `words`, comparing stems and
 /// ignoring [`FILLERS`] on both sides; the span is in word indices.
 pub fn find_phrase(words: &Words, phrase: &str) -> Option<(usize, usize)> {
-    // Fillers are recognised as written ("please" stems to "pleas").
-    let content = |w: &Words| -> Vec<usize> {
-        (0..w.forms.len())
-            .filter(|&i| !FILLERS.contains(&w.forms[i].as_str()))
-            .collect()
-    };
     let phrase = Words::of(phrase);
     let wanted = content(&phrase);
     let first = *wanted.first()?;
@@ -128,11 +130,6 @@ pub fn near_phrase(words: &Words, phrase: &str) -> Option<(usize, usize, Near)> 
     if find_phrase(words, phrase).is_some() {
         return None;
     }
-    let content = |w: &Words| -> Vec<usize> {
-        (0..w.forms.len())
-            .filter(|&i| !FILLERS.contains(&w.forms[i].as_str()))
-            .collect()
-    };
     let phrase = Words::of(phrase);
     let wanted = content(&phrase);
     if wanted.len() < 2 {

@@ -138,6 +138,33 @@ impl Driver {
             .to_string()
     }
 
+    /// The page source once it contains `text` (a click's navigation may
+    /// still be under way when the click returns); bounded.
+    async fn source_with(&self, text: &str) -> String {
+        let mut source = String::new();
+        for _ in 0..100 {
+            source = self.source().await;
+            if source.contains(text) {
+                return source;
+            }
+            tokio::time::sleep(Duration::from_millis(50)).await;
+        }
+        panic!("the page never showed {text:?}: {source}");
+    }
+
+    /// The URL once it is `want` (bounded).
+    async fn url_becomes(&self, want: &str) {
+        let mut url = String::new();
+        for _ in 0..100 {
+            url = self.url().await;
+            if url == want {
+                return;
+            }
+            tokio::time::sleep(Duration::from_millis(50)).await;
+        }
+        panic!("the browser stayed at {url}, never reached {want}");
+    }
+
     async fn element(&self, css: &str) -> String {
         let found = self
             .call(
@@ -280,15 +307,15 @@ async fn staff_log_in_and_use_the_page_in_headless_chromium() {
         .type_into("input[name=password]", "wrong password")
         .await;
     browser.click("form[action='/login'] button").await;
-    assert!(browser.source().await.contains("Wrong name or password."));
+    browser.source_with("Wrong name or password.").await;
 
     browser.type_into("input[name=name]", "sam").await;
     browser
         .type_into("input[name=password]", "a long enough password")
         .await;
     browser.click("form[action='/login'] button").await;
-    assert_eq!(browser.url().await, format!("{base}/"));
-    let overview = browser.source().await;
+    browser.url_becomes(&format!("{base}/")).await;
+    let overview = browser.source_with("messages seen").await;
     assert!(
         overview.contains("messages seen") && overview.contains("<svg"),
         "{overview}"
@@ -321,8 +348,7 @@ async fn staff_log_in_and_use_the_page_in_headless_chromium() {
     browser
         .click("form[action='/templates/preview'] button")
         .await;
-    let preview = browser.source().await;
-    assert!(preview.contains("What the bot would do"), "{preview}");
+    browser.source_with("What the bot would do").await;
     browser.screenshot("templates-preview").await;
 
     // An edit that fails a compliance rule is refused, with the rule's id.
@@ -334,16 +360,13 @@ async fn staff_log_in_and_use_the_page_in_headless_chromium() {
     browser
         .click("form[action='/templates/edit/intent'] button")
         .await;
-    let refused = browser.source().await;
-    assert!(
-        refused.contains("Not saved") && refused.contains("phrase.banned"),
-        "{refused}"
-    );
+    let refused = browser.source_with("Not saved").await;
+    assert!(refused.contains("phrase.banned"), "{refused}");
     assert_eq!(std::fs::read_to_string(&file).unwrap(), before, "not saved");
     browser.screenshot("templates-edit-refused").await;
 
     browser.click("form[action='/logout'] button").await;
-    assert_eq!(browser.url().await, format!("{base}/login"));
+    browser.url_becomes(&format!("{base}/login")).await;
     browser.go(&format!("{base}/")).await;
     assert_eq!(browser.url().await, format!("{base}/login"), "logged out");
     stop.cancel();
