@@ -341,3 +341,41 @@ fn texts_are_kept_ninety_days_unless_the_config_says_otherwise() {
     let e = only_error(&file, &src);
     assert_eq!(e.key.as_deref(), Some("storage.retention"), "{e}");
 }
+
+#[test]
+fn mark_reactions_default_to_ticks_and_may_not_clash_with_each_other_or_the_optout() {
+    let (_dir, file) = folder();
+    let c = load_str(&file, GOOD).unwrap();
+    assert_eq!(
+        (c.marks.emojis.right.as_str(), c.marks.emojis.wrong.as_str()),
+        ("✅", "❌")
+    );
+    assert!(c.marks.shadow_copies);
+    let clash = format!("{GOOD}\n[marks]\nwrong = \"🔕\"\n");
+    let e = only_error(&file, &clash);
+    assert_eq!(e.key.as_deref(), Some("marks.wrong"), "{e}");
+    assert!(e.message.contains("also [optout] reaction"), "{e}");
+    let same = format!("{GOOD}\n[marks]\nright = \"👍\"\nwrong = \"👍\"\n");
+    let e = only_error(&file, &same);
+    assert_eq!(e.key.as_deref(), Some("marks.wrong"), "{e}");
+    let off = format!("{GOOD}\n[marks]\nshadow_copies = false\n");
+    assert!(!load_str(&file, &off).unwrap().marks.shadow_copies);
+}
+
+#[test]
+fn the_http_listener_is_off_unless_configured_and_a_bad_address_is_named() {
+    let (_dir, file) = folder();
+    assert_eq!(load_str(&file, GOOD).unwrap().http, None);
+    let on = format!("{GOOD}\n[http]\n");
+    assert_eq!(
+        load_str(&file, &on).unwrap().http,
+        Some("127.0.0.1:9464".parse().unwrap())
+    );
+    let bad = format!("{GOOD}\n[http]\nbind = \"localhost\"\n");
+    let e = only_error(&file, &bad);
+    assert_eq!(e.key.as_deref(), Some("http.bind"), "{e}");
+    assert!(
+        e.message.contains("`localhost` is not an address and port"),
+        "{e}"
+    );
+}
