@@ -272,15 +272,7 @@ pub async fn report(
         .iter()
         .filter(|r| r.source == source && r.decided_at >= since && r.decided_at <= end)
         .collect();
-    // Sales replies; opt-out and opt-in confirmations are replies too, but
-    // not what staff mark or a brand measures.
-    let sales = |r: &&&crate::store::AuditRecord| {
-        r.action == "reply"
-            && matches!(
-                r.reason_code.as_str(),
-                "solicitation" | "multi_brand_request"
-            )
-    };
+    let sales = |r: &&&crate::store::AuditRecord| r.is_sales_reply();
     let sent = records
         .iter()
         .filter(sales)

@@ -13,7 +13,7 @@ use serenity::all::{ChannelId, GuildId, Message, MessageId, UserId};
 
 use super::tickets::TicketDesk;
 use crate::core::marks::{self, Decided, Mark, Refused};
-use crate::store::{AuditRecord, MarkRecord, Marked};
+use crate::store::{MarkRecord, Marked};
 
 /// The staff member marking.
 #[derive(Debug, Clone)]
@@ -35,12 +35,6 @@ pub struct Target<'a> {
     pub bots_message: bool,
 }
 
-/// Whether the decision behind an audit record was a public reply, sent or
-/// (in shadow mode) would-be.
-fn replied(a: &AuditRecord) -> bool {
-    a.template.is_some() && (a.action == "reply" || a.reason_code == "shadow_mode")
-}
-
 /// Record `mark` on `target`, or say why it does not fit.
 pub async fn record(
     desk: &TicketDesk,
@@ -55,7 +49,7 @@ pub async fn record(
             .as_ref()
             .map_or(true, |d| d.message_id != target.id.to_string());
     let decided = decision.as_ref().map(|a| Decided {
-        replied: replied(a),
+        replied: a.is_sales_reply(),
         text_kept: a.message.is_some(),
     });
     if let Err(refused) = marks::check(mark, decided, bots_message) {

@@ -90,6 +90,21 @@ pub struct AuditRecord {
     pub staff_notice: Option<String>,
 }
 
+impl AuditRecord {
+    /// A sales reply: sent (live) or would-be (shadow). Opt-out and opt-in
+    /// confirmations are replies too, but not what staff mark or a brand
+    /// measures.
+    pub fn is_sales_reply(&self) -> bool {
+        self.template.is_some()
+            && (self.reason_code == "shadow_mode"
+                || (self.action == "reply"
+                    && matches!(
+                        self.reason_code.as_str(),
+                        "solicitation" | "multi_brand_request"
+                    )))
+    }
+}
+
 /// `#general`, `#general/thread:42` or `dm`.
 pub fn place_label(place: &Place) -> String {
     match place {

@@ -270,16 +270,6 @@ fn span(d: Duration) -> String {
     }
 }
 
-fn is_sales(r: &AuditRecord) -> bool {
-    r.template.is_some()
-        && (r.reason_code == "shadow_mode"
-            || (r.action == "reply"
-                && matches!(
-                    r.reason_code.as_str(),
-                    "solicitation" | "multi_brand_request"
-                )))
-}
-
 async fn overview(State(s): State<WebState>, headers: HeaderMap) -> Response {
     let Some(staff) = staff(&s, &headers).await else {
         return to_login();
@@ -320,7 +310,9 @@ async fn overview(State(s): State<WebState>, headers: HeaderMap) -> Response {
     };
     let mut rows = vec![
         json!({"label": "messages seen", "today": seen_today, "week": seen_week}),
-        rows_of("replies sent", &|r| is_sales(r) && r.delivery == "sent"),
+        rows_of("replies sent", &|r| {
+            r.is_sales_reply() && r.delivery == "sent"
+        }),
         rows_of("would-be replies (shadow)", &|r| {
             r.reason_code == "shadow_mode"
         }),
@@ -349,7 +341,7 @@ async fn overview(State(s): State<WebState>, headers: HeaderMap) -> Response {
         .iter()
         .map(|day| {
             live.iter()
-                .filter(|r| is_sales(r) && r.decided_at.date_naive() == *day)
+                .filter(|r| r.is_sales_reply() && r.decided_at.date_naive() == *day)
                 .count()
         })
         .collect();
@@ -375,7 +367,7 @@ async fn overview(State(s): State<WebState>, headers: HeaderMap) -> Response {
                 if shadow {
                     r.reason_code == "shadow_mode"
                 } else {
-                    is_sales(r) && r.delivery == "sent"
+                    r.is_sales_reply() && r.delivery == "sent"
                 }
             })
             .count() as u64,
