@@ -693,15 +693,16 @@ async fn forget(user_id: &str, db: Option<String>, config: &Path) -> anyhow::Res
     let store = existing_store(db, config).await?;
     let f = store.forget_user(user_id).await?;
     store.close().await;
-    let found = f.audit_records + f.tickets + f.relayed_messages + f.marks + f.mentions;
+    let found =
+        f.audit_records + f.tickets + f.relayed_messages + f.marks + f.mentions + f.sessions;
     if found == 0 {
         println!("Nothing stored names or quotes {user_id}.");
     } else {
         println!(
             "Forgot {user_id}: {} audit record(s) (name, reply text, cue words), {} ticket(s) \
              (name, closing message), {} relayed message(s), {} staff mark(s), {} mention(s) in \
-             other records.",
-            f.audit_records, f.tickets, f.relayed_messages, f.marks, f.mentions
+             other records, {} staff-page session(s) ended.",
+            f.audit_records, f.tickets, f.relayed_messages, f.marks, f.mentions, f.sessions
         );
     }
     if f.kept_opt_out {

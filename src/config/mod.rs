@@ -19,8 +19,8 @@ use std::path::{Path, PathBuf};
 pub use locate::SourceMap;
 pub use raw::RawConfig;
 pub use validate::{
-    parse_duration, Brand, Category, Compliance, Config, DiscordSettings, HandoffSettings,
-    MarkSettings, RelayAs,
+    parse_duration, Brand, Category, Compliance, Config, DiscordLoginSettings, DiscordSettings,
+    HandoffSettings, MarkSettings, RelayAs, SecretSource, DISCORD_LOGIN_DONE,
 };
 
 /// One problem with the configuration, located as precisely as possible.

@@ -242,6 +242,34 @@ fn default_reaction() -> String {
 pub struct RawHttp {
     #[serde(default = "default_http_bind")]
     pub bind: String,
+    /// Staff log in to the web page with Discord (`[http.discord_login]`).
+    #[serde(default)]
+    pub discord_login: Option<RawDiscordLogin>,
+}
+
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RawDiscordLogin {
+    pub client_id: String,
+    /// The environment variable holding the OAuth2 client secret (never
+    /// the secret itself: config files get shared); SHOPKEEP_OAUTH_SECRET
+    /// unless `client_secret_file` is given.
+    #[serde(default)]
+    pub client_secret_env: Option<String>,
+    /// Or a file holding it (a Docker or systemd secret), relative to the
+    /// config file.
+    #[serde(default)]
+    pub client_secret_file: Option<String>,
+    pub redirect_url: String,
+    #[serde(default = "default_authorize_url")]
+    pub authorize_url: String,
+    /// Discord user ids who may edit templates from the page.
+    #[serde(default)]
+    pub editors: Vec<String>,
+}
+
+fn default_authorize_url() -> String {
+    "https://discord.com/oauth2/authorize".into()
 }
 
 fn default_http_bind() -> String {

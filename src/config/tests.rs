@@ -379,3 +379,65 @@ fn the_http_listener_is_off_unless_configured_and_a_bad_address_is_named() {
         "{e}"
     );
 }
+
+#[test]
+fn discord_login_reads_its_secret_from_the_environment_or_a_file_never_the_config() {
+    let (dir, file) = folder();
+    let on = format!(
+        "{GOOD}\n[http]\n[http.discord_login]\nclient_id = \"1001\"\n\
+         redirect_url = \"https://staff.example.com/login/discord/done\"\neditors = [\"4004\"]\n"
+    );
+    let c = load_str(&file, &on).unwrap();
+    let d = c.discord_login.expect("discord login configured");
+    assert_eq!(
+        d.client_secret,
+        SecretSource::Env("SHOPKEEP_OAUTH_SECRET".into())
+    );
+    assert_eq!(d.editors, vec![4004]);
+    assert_eq!(d.authorize_url, "https://discord.com/oauth2/authorize");
+
+    let with_file = on.replace(
+        "client_id = \"1001\"",
+        "client_id = \"1001\"\nclient_secret_file = \"secrets/oauth\"",
+    );
+    let d = load_str(&file, &with_file).unwrap().discord_login.unwrap();
+    assert_eq!(
+        d.client_secret,
+        SecretSource::File(dir.path().join("secrets/oauth"))
+    );
+    let e = d.client_secret.read("login").unwrap_err().to_string();
+    assert!(
+        e.contains("cannot read the secret file") && e.contains("secrets/oauth"),
+        "{e}"
+    );
+
+    // A secret pasted into the file is refused: there is no such key.
+    let pasted = on.replace(
+        "client_id = \"1001\"",
+        "client_id = \"1001\"\nclient_secret = \"abc\"",
+    );
+    assert!(load_str(&file, &pasted).is_err());
+
+    let bad_redirect = on.replace("/login/discord/done", "/callback");
+    let e = only_error(&file, &bad_redirect);
+    assert_eq!(
+        e.key.as_deref(),
+        Some("http.discord_login.redirect_url"),
+        "{e}"
+    );
+    assert!(e.message.contains("/login/discord/done"), "{e}");
+    let bad_id = on.replace("client_id = \"1001\"", "client_id = \"my-app\"");
+    let e = only_error(&file, &bad_id);
+    assert_eq!(
+        e.key.as_deref(),
+        Some("http.discord_login.client_id"),
+        "{e}"
+    );
+    let bad_editor = on.replace("[\"4004\"]", "[\"sam\"]");
+    let e = only_error(&file, &bad_editor);
+    assert_eq!(
+        e.key.as_deref(),
+        Some("http.discord_login.editors[0]"),
+        "{e}"
+    );
+}

@@ -35,6 +35,63 @@ pub struct DiscordSettings {
     pub send_retries: u32,
 }
 
+/// Logging in to the staff page with Discord OAuth2 (`[http.discord_login]`).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct DiscordLoginSettings {
+    pub client_id: String,
+    /// Where the client secret is read from when the bot starts.
+    pub client_secret: SecretSource,
+    /// Where Discord sends the browser back: this listener's
+    /// `/login/discord/done`, as the browser reaches it.
+    pub redirect_url: String,
+    /// Discord's consent page.
+    pub authorize_url: String,
+    /// Discord user ids who may edit templates from the page.
+    pub editors: Vec<u64>,
+}
+
+/// Where a secret is read from: never the config file itself.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum SecretSource {
+    /// An environment variable.
+    Env(String),
+    /// A file (resolved against the config file's folder).
+    File(PathBuf),
+}
+
+impl SecretSource {
+    /// The secret, trimmed; the error names where it was looked for.
+    pub fn read(&self, what: &str) -> anyhow::Result<String> {
+        let secret = match self {
+            SecretSource::Env(name) => std::env::var(name).map_err(|_| {
+                anyhow::anyhow!("{what}: the environment variable {name} is not set")
+            })?,
+            SecretSource::File(path) => std::fs::read_to_string(path).map_err(|e| {
+                anyhow::anyhow!(
+                    "{what}: cannot read the secret file {}: {e}",
+                    path.display()
+                )
+            })?,
+        };
+        let secret = secret.trim().to_string();
+        if secret.is_empty() {
+            anyhow::bail!("{what}: {} is empty", self.describe());
+        }
+        Ok(secret)
+    }
+
+    /// Where it is, for messages.
+    pub fn describe(&self) -> String {
+        match self {
+            SecretSource::Env(name) => format!("the environment variable {name}"),
+            SecretSource::File(path) => format!("the file {}", path.display()),
+        }
+    }
+}
+
+/// The path Discord sends the browser back to after consent.
+pub const DISCORD_LOGIN_DONE: &str = "/login/discord/done";
+
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum RelayAs {
     DisplayName,
@@ -106,6 +163,9 @@ pub struct Config {
     /// Where `/metrics`, `/healthz` and `/readyz` listen (`[http] bind`);
     /// `None` when `[http]` is absent.
     pub http: Option<std::net::SocketAddr>,
+    /// Staff log in to the web page with Discord (`[http.discord_login]`);
+    /// `None` leaves local accounts as the only way in.
+    pub discord_login: Option<DiscordLoginSettings>,
     pub handoff: HandoffSettings,
     pub compliance: Compliance,
     /// The templates directory, resolved against the config file's folder.
@@ -288,6 +348,87 @@ fn is_http_url(s: &str) -> bool {
     rest.is_some_and(|r| !r.is_empty() && !r.starts_with('/') && !r.contains(' '))
 }
 
+fn validate_discord_login(
+    c: &mut Check<'_>,
+    base: &Path,
+    d: &RawDiscordLogin,
+) -> DiscordLoginSettings {
+    let key = "http.discord_login";
+    if d.client_id.trim().parse::<u64>().is_err() {
+        c.error(
+            &format!("{key}.client_id"),
+            format!(
+                "`{}` is not a Discord application id (a number, from the Developer Portal's OAuth2 page)",
+                d.client_id
+            ),
+        );
+    }
+    let client_secret = match (&d.client_secret_env, &d.client_secret_file) {
+        (Some(_), Some(_)) => {
+            c.error(
+                &format!("{key}.client_secret_file"),
+                "give client_secret_env or client_secret_file, not both",
+            );
+            SecretSource::Env(String::new())
+        }
+        (_, Some(file)) => SecretSource::File(base.join(file.trim())),
+        (env, None) => {
+            let env = env.as_deref().unwrap_or("SHOPKEEP_OAUTH_SECRET").trim();
+            if env.is_empty()
+                || !env
+                    .chars()
+                    .all(|ch| ch.is_ascii_alphanumeric() || ch == '_')
+            {
+                c.error(
+                    &format!("{key}.client_secret_env"),
+                    format!(
+                        "`{env}` is not an environment variable name; put the secret in the environment or a file, never in this file"
+                    ),
+                );
+            }
+            SecretSource::Env(env.to_string())
+        }
+    };
+    let redirect = d.redirect_url.trim();
+    let path = redirect
+        .split_once("://")
+        .and_then(|(_, rest)| rest.find('/').map(|i| &rest[i..]))
+        .unwrap_or("");
+    if !is_http_url(redirect) || !path.trim_end_matches('/').ends_with(DISCORD_LOGIN_DONE) {
+        c.error(
+            &format!("{key}.redirect_url"),
+            format!(
+                "`{redirect}` must be this listener's {DISCORD_LOGIN_DONE} as the browser reaches it, e.g. \"https://staff.example.com{DISCORD_LOGIN_DONE}\" (and listed as a redirect in the Developer Portal)"
+            ),
+        );
+    }
+    if !is_http_url(&d.authorize_url) {
+        c.error(
+            &format!("{key}.authorize_url"),
+            format!("`{}` is not an http:// or https:// URL", d.authorize_url),
+        );
+    }
+    let mut editors = Vec::new();
+    for (i, id) in d.editors.iter().enumerate() {
+        match id.trim().parse::<u64>() {
+            Ok(id) => editors.push(id),
+            Err(_) => c.error(
+                &format!("{key}.editors[{i}]"),
+                format!(
+                    "`{id}` is not a Discord user id (a number; copy it with Developer Mode on)"
+                ),
+            ),
+        }
+    }
+    DiscordLoginSettings {
+        client_id: d.client_id.trim().to_string(),
+        client_secret,
+        redirect_url: redirect.to_string(),
+        authorize_url: d.authorize_url.trim().to_string(),
+        editors,
+    }
+}
+
 /// The host of an http(s) URL, lower-cased.
 pub fn url_host(s: &str) -> Option<String> {
     let rest = s
@@ -356,6 +497,11 @@ pub(super) fn validate(
         }
         parsed.ok()
     });
+    let discord_login = raw
+        .http
+        .as_ref()
+        .and_then(|h| h.discord_login.as_ref())
+        .map(|d| validate_discord_login(&mut c, base, d));
     let handoff = validate_handoff(&mut c, raw.handoff);
     let compliance = validate_compliance(&mut c, raw.compliance);
 
@@ -431,6 +577,7 @@ pub(super) fn validate(
         optout_reaction: raw.optout.reaction,
         marks,
         http,
+        discord_login,
         handoff,
         compliance,
         templates_dir,

@@ -36,6 +36,7 @@ use crate::http::HttpState;
 use crate::metrics::Metrics;
 use crate::reply::LiveTemplates;
 use crate::store::Store;
+use crate::web::discord_login::{DiscordLogin, StaffGuild, StaffLookup};
 
 /// The environment variable that overrides `[discord] api_base`.
 pub const API_BASE_ENV: &str = "SHOPKEEP_DISCORD_API_BASE";
@@ -111,9 +112,21 @@ async fn start(
     let store = Store::open(&config.storage_path).await?;
     let metrics = Arc::new(Metrics::new());
     let stop_http = CancellationToken::new();
+    let shared_desk: SharedDesk = Arc::new(OnceLock::new());
     let listener = match config.http {
         Some(addr) => {
-            let web = crate::web::WebState::new(store.clone(), Arc::new(config.clone()));
+            let mut web = crate::web::WebState::new(store.clone(), Arc::new(config.clone()));
+            if let Some(settings) = &config.discord_login {
+                let desk = shared_desk.clone();
+                let staff: StaffLookup = Arc::new(move || {
+                    let place = desk.get()?.staff_place()?;
+                    Some(StaffGuild {
+                        guild: place.guild.get(),
+                        role: place.role?.get(),
+                    })
+                });
+                web = web.with_discord_login(DiscordLogin::new(settings.clone(), api_base, staff)?);
+            }
             let state = HttpState {
                 metrics: Arc::clone(&metrics),
                 store: store.clone(),
@@ -129,7 +142,6 @@ async fn start(
     let (queue, rx) = queue();
     let sent = SentLog::default();
     let stop_events = CancellationToken::new();
-    let shared_desk: SharedDesk = Arc::new(OnceLock::new());
     let handler = Handler::new(
         queue,
         settings(config),

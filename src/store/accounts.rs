@@ -10,6 +10,14 @@ use sqlx::Row;
 use super::{from_millis, millis, Store};
 use crate::core::model::Timestamp;
 
+/// Who a Discord-login session belongs to.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct DiscordSession {
+    pub user_id: u64,
+    /// May edit templates (`[http.discord_login] editors`).
+    pub editor: bool,
+}
+
 /// A live session.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct SessionRecord {
@@ -77,10 +85,39 @@ impl Store {
             .context("cannot list the users")
     }
 
+    /// A session for the local account `user`.
     pub async fn add_session(
         &self,
         token_hash: &str,
         user: &str,
+        csrf: &str,
+        at: Timestamp,
+        expires_at: Timestamp,
+    ) -> anyhow::Result<()> {
+        self.insert_session(token_hash, user, None, csrf, at, expires_at)
+            .await
+    }
+
+    /// A session for someone who logged in with Discord (no local account):
+    /// `user` is the name the page shows.
+    pub async fn add_discord_session(
+        &self,
+        token_hash: &str,
+        user: &str,
+        discord: &DiscordSession,
+        csrf: &str,
+        at: Timestamp,
+        expires_at: Timestamp,
+    ) -> anyhow::Result<()> {
+        self.insert_session(token_hash, user, Some(discord), csrf, at, expires_at)
+            .await
+    }
+
+    async fn insert_session(
+        &self,
+        token_hash: &str,
+        user: &str,
+        discord: Option<&DiscordSession>,
         csrf: &str,
         at: Timestamp,
         expires_at: Timestamp,
@@ -91,14 +128,17 @@ impl Store {
             .await
             .context("cannot remove expired sessions")?;
         sqlx::query(
-            "INSERT INTO sessions (token_hash, user_name, csrf, created_at, expires_at) \
-             VALUES (?, ?, ?, ?, ?)",
+            "INSERT INTO sessions \
+             (token_hash, user_name, csrf, created_at, expires_at, discord_id, discord_editor) \
+             VALUES (?, ?, ?, ?, ?, ?, ?)",
         )
         .bind(token_hash)
         .bind(user)
         .bind(csrf)
         .bind(millis(at))
         .bind(millis(expires_at))
+        .bind(discord.map(|d| d.user_id.to_string()))
+        .bind(i64::from(discord.is_some_and(|d| d.editor)))
         .execute(self.pool())
         .await
         .context("cannot save the session")?;
@@ -113,9 +153,11 @@ impl Store {
         now: Timestamp,
     ) -> anyhow::Result<Option<SessionRecord>> {
         let row = sqlx::query(
-            "SELECT s.user_name, s.csrf, s.expires_at, u.editor FROM sessions s \
-             JOIN users u ON u.name = s.user_name \
-             WHERE s.token_hash = ? AND s.expires_at > ?",
+            "SELECT s.user_name, s.csrf, s.expires_at, \
+             CASE WHEN s.discord_id IS NULL THEN u.editor ELSE s.discord_editor END \
+             FROM sessions s LEFT JOIN users u ON s.discord_id IS NULL AND u.name = s.user_name \
+             WHERE s.token_hash = ? AND s.expires_at > ? \
+             AND (s.discord_id IS NOT NULL OR u.name IS NOT NULL)",
         )
         .bind(token_hash)
         .bind(millis(now))
@@ -170,5 +212,43 @@ mod tests {
         assert!(store.remove_user("sam").await.unwrap());
         assert_eq!(store.session("t1", now).await.unwrap(), None);
         assert!(!store.remove_user("sam").await.unwrap());
+    }
+
+    #[tokio::test]
+    async fn a_discord_session_needs_no_local_account_and_carries_its_own_editor_right() {
+        let store = Store::open(":memory:").await.unwrap();
+        let now = Utc::now();
+        let later = now + Duration::hours(1);
+        let editor = DiscordSession {
+            user_id: 4004,
+            editor: true,
+        };
+        store
+            .add_discord_session("t1", "sam (Discord)", &editor, "c1", now, later)
+            .await
+            .unwrap();
+        let s = store.session("t1", now).await.unwrap().unwrap();
+        assert_eq!(s.user_name, "sam (Discord)");
+        assert!(s.editor);
+        // A local account of the same name gives a Discord session nothing.
+        assert!(store
+            .put_user("alice (Discord)", "h", true, now)
+            .await
+            .unwrap());
+        let viewer = DiscordSession {
+            user_id: 4002,
+            editor: false,
+        };
+        store
+            .add_discord_session("t2", "alice (Discord)", &viewer, "c2", now, later)
+            .await
+            .unwrap();
+        assert!(!store.session("t2", now).await.unwrap().unwrap().editor);
+        // And a local session whose account is gone is not a Discord one.
+        store
+            .add_session("t3", "nobody", "c3", now, later)
+            .await
+            .unwrap();
+        assert_eq!(store.session("t3", now).await.unwrap(), None);
     }
 }

@@ -24,7 +24,7 @@ use anyhow::Context;
 use sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePoolOptions, SqliteSynchronous};
 use sqlx::SqlitePool;
 
-pub use accounts::SessionRecord;
+pub use accounts::{DiscordSession, SessionRecord};
 pub use audit::{place_label, AuditFilter, AuditRecord, Delivery};
 pub use marks::{MarkRecord, Marked};
 pub use privacy::{Forgotten, Purged, FORGOTTEN, TEXT_DELETED};

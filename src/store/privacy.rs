@@ -33,6 +33,8 @@ pub struct Forgotten {
     pub marks: u64,
     /// Other records whose text mentioned them (`<@id>`), mention removed.
     pub mentions: u64,
+    /// Their staff-page sessions (logged in with Discord), ended.
+    pub sessions: u64,
     /// Whether they had opted out (kept, so they stay opted out).
     pub kept_opt_out: bool,
 }
@@ -127,6 +129,12 @@ impl Store {
                     .rows_affected();
             }
         }
+        let sessions = sqlx::query("DELETE FROM sessions WHERE discord_id = ?")
+            .bind(user_id)
+            .execute(&mut *tx)
+            .await
+            .context("cannot end their staff-page sessions")?
+            .rows_affected();
         let kept_opt_out = sqlx::query("SELECT 1 FROM opt_outs WHERE user_id = ?")
             .bind(user_id)
             .fetch_optional(&mut *tx)
@@ -138,6 +146,7 @@ impl Store {
             audit_records: audit,
             tickets,
             relayed_messages: relays,
+            sessions,
             marks,
             mentions,
             kept_opt_out,
@@ -300,6 +309,16 @@ mod tests {
             .unwrap();
         store.mark(&mark("m1", "4002", "7", now)).await.unwrap();
         store.mark(&mark("m2", "4003", "4002", now)).await.unwrap();
+        let discord = crate::store::DiscordSession {
+            user_id: 4002,
+            editor: false,
+        };
+        let later = now + chrono::Duration::hours(1);
+        store
+            .add_discord_session("h1", "alice (Discord)", &discord, "c", now, later)
+            .await
+            .unwrap();
+        assert!(store.session("h1", now).await.unwrap().is_some());
 
         let f = store.forget_user("4002").await.unwrap();
         assert_eq!(
@@ -310,8 +329,13 @@ mod tests {
                 relayed_messages: 1,
                 marks: 2,
                 mentions: 1,
+                sessions: 1,
                 kept_opt_out: true
             }
+        );
+        assert!(
+            store.session("h1", now).await.unwrap().is_none(),
+            "their staff-page session is ended"
         );
         let marks = store.marks(None).await.unwrap();
         assert_eq!(marks.len(), 1, "the mark on their message is gone");

@@ -16,6 +16,9 @@ use sha2::{Digest, Sha256};
 pub const SESSION_COOKIE: &str = "shopkeep_session";
 /// The login form's double-submit CSRF cookie.
 pub const LOGIN_COOKIE: &str = "shopkeep_login";
+/// The Discord login's `state` cookie, tying Discord's answer to the
+/// browser that asked.
+pub const DISCORD_STATE_COOKIE: &str = "shopkeep_discord_state";
 /// How long a login lasts.
 pub const SESSION_HOURS: i64 = 12;
 
@@ -85,6 +88,13 @@ pub fn cookie<'a>(headers: &'a HeaderMap, name: &str) -> Option<&'a str> {
 /// accept Secure cookies from http://127.0.0.1 and localhost).
 pub fn set_cookie(name: &str, value: &str, max_age_secs: i64) -> String {
     format!("{name}={value}; Path=/; Max-Age={max_age_secs}; HttpOnly; SameSite=Strict; Secure")
+}
+
+/// A `Set-Cookie` value like [`set_cookie`] but SameSite=Lax: for the
+/// Discord login's state, which must come back on the top-level navigation
+/// from discord.com (a Strict cookie would not).
+pub fn set_lax_cookie(name: &str, value: &str, max_age_secs: i64) -> String {
+    format!("{name}={value}; Path=/; Max-Age={max_age_secs}; HttpOnly; SameSite=Lax; Secure")
 }
 
 #[cfg(test)]

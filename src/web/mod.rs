@@ -7,11 +7,13 @@
 //! Owns the routes, what each page reads and how it is rendered
 //! (handlebars, HTML-escaped; the page files are built into the binary).
 //! Nobody sees anything without logging in (`auth`: local accounts made
-//! with `shopkeep user add`); every form carries the session's CSRF token.
+//! with `shopkeep user add`; `discord_login`: Discord OAuth2, staff role
+//! only); every form carries the session's CSRF token.
 //! Nothing here can send a message to Discord: the page holds no Discord
 //! client, only the store, the config and the template files.
 
 pub mod auth;
+pub mod discord_login;
 mod edit;
 
 use std::collections::HashMap;
@@ -30,7 +32,8 @@ use serde_json::{json, Value};
 use crate::config::Config;
 use crate::core::marks::{self, Mark, Period};
 use crate::core::policy::Mode;
-use crate::store::{AuditFilter, AuditRecord, SessionRecord, Store, TicketFilter};
+use crate::store::{AuditFilter, AuditRecord, DiscordSession, SessionRecord, Store, TicketFilter};
+use discord_login::{DiscordLogin, Refusal};
 
 /// What the pages read.
 #[derive(Clone)]
@@ -38,6 +41,8 @@ pub struct WebState {
     pub store: Store,
     pub config: Arc<Config>,
     pages: Arc<Handlebars<'static>>,
+    /// Logging in with Discord, when `[http.discord_login]` is configured.
+    discord: Option<Arc<DiscordLogin>>,
 }
 
 impl WebState {
@@ -61,7 +66,14 @@ impl WebState {
             store,
             config,
             pages: Arc::new(h),
+            discord: None,
         }
+    }
+
+    /// Let staff log in with Discord too.
+    pub fn with_discord_login(mut self, login: DiscordLogin) -> WebState {
+        self.discord = Some(Arc::new(login));
+        self
     }
 }
 
@@ -70,6 +82,8 @@ pub fn routes(state: WebState) -> Router {
     Router::new()
         .route("/", get(overview))
         .route("/login", get(login_form).post(login))
+        .route("/login/discord", get(discord_start))
+        .route(crate::config::DISCORD_LOGIN_DONE, get(discord_done))
         .route("/logout", post(logout))
         .route("/tickets", get(tickets))
         .route("/tickets/:id", get(ticket))
@@ -160,7 +174,13 @@ fn render(s: &WebState, page: &str, title: &str, staff: Option<&Staff>, data: Va
 async fn login_page(s: &WebState, status: StatusCode, error: Option<&str>) -> Response {
     let login_csrf = auth::token();
     let no_users = s.store.user_names().await.is_ok_and(|u| u.is_empty());
-    let data = json!({"login_csrf": login_csrf, "error": error, "no_users": no_users});
+    let discord = s.discord.is_some();
+    let data = json!({
+        "login_csrf": login_csrf,
+        "error": error,
+        "no_users": no_users && !discord,
+        "discord": discord,
+    });
     let mut response = render(s, "login", "Log in", None, data);
     *response.status_mut() = status;
     if let Ok(v) = auth::set_cookie(auth::LOGIN_COOKIE, &login_csrf, 600).parse() {
@@ -224,9 +244,132 @@ async fn login(
         return (StatusCode::INTERNAL_SERVER_ERROR, "cannot log in now\n").into_response();
     }
     tracing::info!(user = %name, "staff page: logged in");
-    let mut response = Redirect::to("/").into_response();
-    let cookie = auth::set_cookie(auth::SESSION_COOKIE, &token, auth::SESSION_HOURS * 3600);
+    with_session_cookie(Redirect::to("/").into_response(), &token)
+}
+
+fn with_session_cookie(mut response: Response, token: &str) -> Response {
+    let cookie = auth::set_cookie(auth::SESSION_COOKIE, token, auth::SESSION_HOURS * 3600);
     if let Ok(v) = cookie.parse() {
+        response.headers_mut().append(header::SET_COOKIE, v);
+    }
+    response
+}
+
+/// "Log in with Discord": off to Discord's consent page, with a fresh
+/// `state` remembered in a short-lived cookie.
+async fn discord_start(State(s): State<WebState>) -> Response {
+    let Some(discord) = &s.discord else {
+        return (
+            StatusCode::NOT_FOUND,
+            "Discord login is not configured ([http.discord_login]).\n",
+        )
+            .into_response();
+    };
+    let state = auth::token();
+    let url = match discord.authorize_url(&state) {
+        Ok(url) => url,
+        Err(e) => {
+            tracing::error!(error = %format!("{e:#}"), "staff page: cannot start a Discord login");
+            return (
+                StatusCode::INTERNAL_SERVER_ERROR,
+                "cannot start the Discord login\n",
+            )
+                .into_response();
+        }
+    };
+    let mut response = Redirect::to(&url).into_response();
+    if let Ok(v) = auth::set_lax_cookie(auth::DISCORD_STATE_COOKIE, &state, 600).parse() {
+        response.headers_mut().append(header::SET_COOKIE, v);
+    }
+    response
+}
+
+#[derive(Deserialize)]
+struct DiscordAnswer {
+    #[serde(default)]
+    code: String,
+    #[serde(default)]
+    state: String,
+    #[serde(default)]
+    error: Option<String>,
+}
+
+/// Discord sent the browser back: check the state, exchange the code,
+/// let in staff only.
+async fn discord_done(
+    State(s): State<WebState>,
+    headers: HeaderMap,
+    Query(answer): Query<DiscordAnswer>,
+) -> Response {
+    let Some(discord) = s.discord.clone() else {
+        return (
+            StatusCode::NOT_FOUND,
+            "Discord login is not configured ([http.discord_login]).\n",
+        )
+            .into_response();
+    };
+    let expected = auth::cookie(&headers, auth::DISCORD_STATE_COOKIE).unwrap_or_default();
+    if expected.is_empty() || answer.state.is_empty() || !auth::same(&answer.state, expected) {
+        tracing::info!("staff page: a Discord login came back with the wrong state");
+        return login_page(
+            &s,
+            StatusCode::FORBIDDEN,
+            Some("That Discord login did not start here (its state does not match). Log in again."),
+        )
+        .await;
+    }
+    if answer.error.is_some() || answer.code.is_empty() {
+        return login_page(
+            &s,
+            StatusCode::UNAUTHORIZED,
+            Some("Discord did not log you in (consent was not given)."),
+        )
+        .await;
+    }
+    let who = match discord.log_in(&answer.code).await {
+        Ok(who) => who,
+        Err(refusal) => {
+            let status = match refusal {
+                Refusal::NotStaff { .. } | Refusal::NotMember => StatusCode::FORBIDDEN,
+                Refusal::NotReady => StatusCode::SERVICE_UNAVAILABLE,
+                Refusal::Discord(_) => StatusCode::BAD_GATEWAY,
+            };
+            tracing::info!(reason = ?refusal, "staff page: a Discord login was refused");
+            let text = refusal.explain(&s.config.discord.staff_role);
+            return login_page(&s, status, Some(&text)).await;
+        }
+    };
+    let token = auth::token();
+    let now = Utc::now();
+    let shown = format!("{} (Discord)", who.name);
+    let saved = s
+        .store
+        .add_discord_session(
+            &auth::token_hash(&token),
+            &shown,
+            &DiscordSession {
+                user_id: who.user_id,
+                editor: who.editor,
+            },
+            &auth::token(),
+            now,
+            now + Duration::hours(auth::SESSION_HOURS),
+        )
+        .await;
+    if let Err(e) = saved {
+        tracing::error!(error = %format!("{e:#}"), "staff page: cannot save a session");
+        return (StatusCode::INTERNAL_SERVER_ERROR, "cannot log in now\n").into_response();
+    }
+    tracing::info!(user_id = who.user_id, "staff page: logged in with Discord");
+    // A page, not a redirect: the session cookie is SameSite=Strict, and a
+    // redirect chain that began on discord.com would not send it to "/".
+    let page = format!(
+        "<!doctype html><meta charset=\"utf-8\"><meta http-equiv=\"refresh\" content=\"0; url=/\">\
+         <title>Logged in</title><p>Logged in as {}. <a href=\"/\">Continue</a></p>",
+        handlebars::html_escape(&shown)
+    );
+    let mut response = with_session_cookie(Html(page).into_response(), &token);
+    if let Ok(v) = auth::set_lax_cookie(auth::DISCORD_STATE_COOKIE, "", 0).parse() {
         response.headers_mut().append(header::SET_COOKIE, v);
     }
     response

@@ -182,6 +182,17 @@ impl FakeDiscord {
         &self.rest_base
     }
 
+    /// Who is logged in to discord.com in the test's browser: the person
+    /// `GET /oauth2/authorize` consents for (`None`: nobody, consent fails).
+    pub fn sign_in_as(&self, user_id: Option<u64>) {
+        lock(&self.shared.oauth).signed_in = user_id;
+    }
+
+    /// Discord's consent page, as `[http.discord_login] authorize_url`.
+    pub fn authorize_url(&self) -> String {
+        format!("{}/oauth2/authorize", self.rest_base)
+    }
+
     /// What `GET /gateway` answers, e.g. `ws://127.0.0.1:PORT`.
     pub fn gateway_url(&self) -> &str {
         &self.shared.ws_url

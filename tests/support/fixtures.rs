@@ -20,6 +20,9 @@ pub const RANDOM: u64 = 3004;
 pub const STAFF_ROLE: u64 = 5001;
 /// The token the tests give serenity; the fake records it in `Authorization`.
 pub const TOKEN: &str = "fake-token";
+/// The bot application's OAuth2 client secret, as the fake checks it (the
+/// client id is [`APPLICATION_ID`]).
+pub const OAUTH_SECRET: &str = "fake-oauth-secret";
 
 /// A guild text channel of the fixture guild.
 pub const CHANNELS: [(u64, &str); 4] = [

@@ -19,7 +19,8 @@ use std::time::Instant;
 use super::state::{lock, FaultKind, KnownChannel, Shared};
 use super::RecordedRequest;
 use crate::support::fixtures::{
-    bot_user_json, now_timestamp, user_by_id, APPLICATION_ID, BOT_ID, BOT_NAME, GUILD_ID,
+    bot_user_json, member_json, now_timestamp, person_roles, user_by_id, APPLICATION_ID, BOT_ID,
+    BOT_NAME, GUILD_ID, OAUTH_SECRET, PEOPLE,
 };
 
 /// The API version prefix serenity puts before every route.
@@ -35,7 +36,9 @@ pub(super) fn router(shared: Arc<Shared>) -> Router {
     let api = Router::new()
         .route("/gateway", get(gateway))
         .route("/gateway/bot", get(gateway_bot))
-        .route("/users/@me", get(|| async { Json(bot_user_json()) }))
+        .route("/users/@me", get(current_user))
+        .route("/oauth2/token", post(oauth_token))
+        .route("/users/@me/guilds/:guild_id/member", get(my_member))
         .route(
             "/oauth2/applications/@me",
             get(|| async { Json(application_json()) }),
@@ -63,6 +66,7 @@ pub(super) fn router(shared: Arc<Shared>) -> Router {
         )
         .route("/interactions/:id/:token/callback", post(no_content));
     Router::new()
+        .route("/oauth2/authorize", get(oauth_authorize))
         .nest(API, api)
         .fallback(unmatched)
         .layer(middleware::from_fn_with_state(
@@ -375,4 +379,123 @@ async fn overwrite_commands(
         })
         .collect();
     Json(Value::Array(echoed))
+}
+
+/// The OAuth2 user an `Authorization: Bearer` header belongs to.
+fn bearer_user(shared: &Shared, headers: &axum::http::HeaderMap) -> Option<u64> {
+    let token = headers
+        .get("authorization")?
+        .to_str()
+        .ok()?
+        .strip_prefix("Bearer ")?;
+    lock(&shared.oauth).tokens.get(token).copied()
+}
+
+/// GET /users/@me: the bot, or with a Bearer token the person it belongs to.
+async fn current_user(State(shared): AppState, headers: axum::http::HeaderMap) -> Response {
+    let bearer = headers
+        .get("authorization")
+        .and_then(|v| v.to_str().ok())
+        .is_some_and(|v| v.starts_with("Bearer "));
+    match (bearer, bearer_user(&shared, &headers)) {
+        (false, _) => Json(bot_user_json()).into_response(),
+        (true, Some(id)) => Json(user_by_id(id)).into_response(),
+        (true, None) => discord_error(401, Some(("Unauthorized", 0))),
+    }
+}
+
+/// GET /oauth2/authorize (discord.com's consent page, not the API): the
+/// signed-in person consents at once and the browser is sent back to
+/// `redirect_uri` with a one-time code and the `state` it came with.
+async fn oauth_authorize(
+    State(shared): AppState,
+    axum::extract::Query(q): axum::extract::Query<std::collections::HashMap<String, String>>,
+) -> Response {
+    let get = |k: &str| q.get(k).cloned().unwrap_or_default();
+    if get("client_id") != APPLICATION_ID.to_string()
+        || get("response_type") != "code"
+        || !get("scope").split(' ').any(|s| s == "identify")
+        || get("redirect_uri").is_empty()
+    {
+        return (StatusCode::BAD_REQUEST, "invalid OAuth2 request").into_response();
+    }
+    let Some(user) = lock(&shared.oauth).signed_in else {
+        return (StatusCode::UNAUTHORIZED, "nobody is logged in to Discord").into_response();
+    };
+    let code = format!("code-{}", shared.next_id());
+    lock(&shared.oauth)
+        .codes
+        .insert(code.clone(), (user, get("redirect_uri")));
+    let mut back = reqwest::Url::parse(&get("redirect_uri")).expect("redirect_uri is a URL");
+    back.query_pairs_mut()
+        .append_pair("code", &code)
+        .append_pair("state", &get("state"));
+    (
+        StatusCode::FOUND,
+        [(axum::http::header::LOCATION, back.to_string())],
+    )
+        .into_response()
+}
+
+/// POST /oauth2/token: the application (HTTP Basic, client id and secret)
+/// exchanges a one-time code for the person's access token.
+async fn oauth_token(
+    State(shared): AppState,
+    headers: axum::http::HeaderMap,
+    axum::Form(form): axum::Form<std::collections::HashMap<String, String>>,
+) -> Response {
+    use base64::Engine as _;
+    let client = headers
+        .get("authorization")
+        .and_then(|v| v.to_str().ok())
+        .and_then(|v| v.strip_prefix("Basic "))
+        .and_then(|b| base64::engine::general_purpose::STANDARD.decode(b).ok())
+        .and_then(|b| String::from_utf8(b).ok());
+    if client.as_deref() != Some(&format!("{APPLICATION_ID}:{OAUTH_SECRET}")) {
+        return (
+            StatusCode::UNAUTHORIZED,
+            Json(json!({"error": "invalid_client"})),
+        )
+            .into_response();
+    }
+    let code = form.get("code").cloned().unwrap_or_default();
+    let granted = lock(&shared.oauth).codes.remove(&code);
+    match granted {
+        Some((user, redirect))
+            if form.get("grant_type").map(String::as_str) == Some("authorization_code")
+                && form.get("redirect_uri") == Some(&redirect) =>
+        {
+            let token = format!("access-{}", shared.next_id());
+            lock(&shared.oauth).tokens.insert(token.clone(), user);
+            Json(
+                json!({"access_token": token, "token_type": "Bearer", "expires_in": 604_800,
+                        "refresh_token": "refresh", "scope": "identify guilds.members.read"}),
+            )
+            .into_response()
+        }
+        _ => (
+            StatusCode::BAD_REQUEST,
+            Json(json!({"error": "invalid_grant"})),
+        )
+            .into_response(),
+    }
+}
+
+/// GET /users/@me/guilds/{guild}/member: the Bearer token's owner's member
+/// record (roles) in the fixture guild.
+async fn my_member(
+    State(shared): AppState,
+    headers: axum::http::HeaderMap,
+    Path(guild_id): Path<String>,
+) -> Response {
+    let Some(user) = bearer_user(&shared, &headers) else {
+        return discord_error(401, Some(("Unauthorized", 0)));
+    };
+    if guild_id != GUILD_ID.to_string() {
+        return discord_error(404, Some(("Unknown Guild", 10004)));
+    }
+    match PEOPLE.iter().find(|p| p.id == user) {
+        Some(person) => Json(member_json(user_by_id(user), person_roles(person))).into_response(),
+        None => discord_error(404, Some(("Unknown Member", 10007))),
+    }
 }

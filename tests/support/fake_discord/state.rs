@@ -92,7 +92,20 @@ pub(super) struct Shared {
     pub faults: Mutex<Vec<Fault>>,
     pub delays: Mutex<Vec<Delay>>,
     pub channels: Mutex<HashMap<u64, KnownChannel>>,
+    pub oauth: Mutex<OAuth>,
     next_id: AtomicU64,
+}
+
+/// Discord's OAuth2 side: who is logged in to discord.com in the test's
+/// "browser", the codes handed out on consent and the access tokens they
+/// were exchanged for.
+#[derive(Default)]
+pub struct OAuth {
+    pub signed_in: Option<u64>,
+    /// code -> (user id, the redirect_uri it was issued for)
+    pub codes: HashMap<String, (u64, String)>,
+    /// access token -> user id
+    pub tokens: HashMap<String, u64>,
 }
 
 pub(super) fn lock<T>(mutex: &Mutex<T>) -> MutexGuard<'_, T> {
@@ -115,6 +128,7 @@ impl Shared {
             faults: Mutex::default(),
             delays: Mutex::default(),
             channels: Mutex::new(channels),
+            oauth: Mutex::default(),
             next_id: AtomicU64::new(900_000),
         }
     }
