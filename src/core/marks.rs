@@ -140,6 +140,50 @@ pub fn recorded_text(mark: Mark, was: Option<Mark>) -> String {
     }
 }
 
+/// What the detector says, at the moment of marking, about a message the
+/// bot recorded no decision for (a channel it does not watch, a message
+/// from before it ran, or one whose record was purged).
+#[derive(Debug, Clone, PartialEq)]
+pub struct JudgedNow {
+    pub verdict: &'static str,
+    pub score: f32,
+    pub cues: String,
+    /// The catalogue category the text names, if any.
+    pub category: Option<String>,
+}
+
+pub fn judge_now(policy: &crate::core::policy::Policy, text: &str) -> JudgedNow {
+    let verdict = policy.detector.detect(text);
+    JudgedNow {
+        verdict: verdict.class.as_str(),
+        score: verdict.score,
+        cues: verdict.cue_labels(),
+        category: policy.catalogue.classify(text).map(|m| m.id),
+    }
+}
+
+/// Discord lets a select menu offer at most this many choices.
+pub const MAX_CATEGORY_CHOICES: usize = 25;
+
+/// The categories a "missed" mark may be given, as (id, name): the
+/// catalogue's, in its order, at most [`MAX_CATEGORY_CHOICES`].
+pub fn category_choices(catalogue: &crate::core::catalogue::Catalogue) -> Vec<(String, String)> {
+    catalogue
+        .categories()
+        .iter()
+        .take(MAX_CATEGORY_CHOICES)
+        .map(|c| (c.id.clone(), c.name.clone()))
+        .collect()
+}
+
+/// What staff see once they chose a missed ask's category.
+pub fn category_chosen_text(name: &str) -> String {
+    format!(
+        "Marked **{}**, category **{name}**.",
+        Mark::Missed.describe()
+    )
+}
+
 /// The reactions staff put on a bot reply (or its shadow copy) to mark it.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct MarkEmojis {
@@ -383,6 +427,33 @@ pub fn recommendation(p: &Period) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_missed_marks_category_menu_offers_the_catalogue_in_order_within_discords_limit() {
+        use crate::core::catalogue::{Catalogue, Category};
+        let category = |i: usize| Category {
+            id: format!("c{i}"),
+            name: format!("category {i}"),
+            keywords: vec![format!("thing{i}")],
+            link: "https://shop.example/".into(),
+            template: "solicitation".into(),
+            handoff_only: false,
+        };
+        let catalogue = Catalogue::new((0..30).map(category).collect());
+        let choices = category_choices(&catalogue);
+        assert_eq!(
+            choices.len(),
+            MAX_CATEGORY_CHOICES,
+            "Discord refuses a menu of more"
+        );
+        assert_eq!(choices[0], ("c0".to_string(), "category 0".to_string()));
+        assert_eq!(choices[24].0, "c24");
+        assert!(category_choices(&Catalogue::new(vec![])).is_empty());
+        assert_eq!(
+            category_chosen_text("beds"),
+            "Marked **missed — this was a sales question**, category **beds**."
+        );
+    }
 
     #[test]
     fn marks_label_the_message_right_and_missed_are_asks() {

@@ -137,7 +137,7 @@ impl Handler {
             bots_message: self.sent.contains(reaction.message_id)
                 || reaction.message_author_id == Some(desk.cache.current_user().id),
         };
-        match marks::record(desk, target, mark, &by).await {
+        match marks::record(desk, target, mark, &by, None).await {
             Ok(Ok(marked)) => {
                 info!(message = %reaction.message_id, by = %by.name, mark = mark.as_str(), ?marked, "staff marked by reaction")
             }

@@ -4,7 +4,8 @@
 //! "Shopkeep: wrong" and "Shopkeep: missed ask" (see `staff`).
 //!
 //! Owns finding what a mark is about (the decision in the audit trail, or
-//! the member's message itself) and writing the mark. The staff role is
+//! the member's message itself, judged by the running policy at marking
+//! time) and writing the mark. The staff role is
 //! checked by the callers on every mark, before anything is read; whether a
 //! mark fits the message is `core::marks::check`.
 
@@ -13,6 +14,7 @@ use serenity::all::{ChannelId, GuildId, Message, MessageId, UserId};
 
 use super::tickets::TicketDesk;
 use crate::core::marks::{self, Decided, Mark, Refused};
+use crate::core::policy::Policy;
 use crate::store::{MarkRecord, Marked};
 
 /// The staff member marking.
@@ -36,11 +38,14 @@ pub struct Target<'a> {
 }
 
 /// Record `mark` on `target`, or say why it does not fit.
+/// With no decision recorded for the message, `judge` (the running
+/// policy) gives the verdict, score, cues and category at marking time.
 pub async fn record(
     desk: &TicketDesk,
     target: Target<'_>,
     mark: Mark,
     by: &Staffer,
+    judge: Option<&Policy>,
 ) -> anyhow::Result<Result<Marked, Refused>> {
     let decision = desk.store.decision_about(&target.id.to_string()).await?;
     // A mark on the bot's reply or copy is about the member's message.
@@ -65,6 +70,10 @@ pub async fn record(
         return Ok(Err(Refused::TextGone));
     };
     let now = Utc::now();
+    let judged = match (&decision, judge) {
+        (None, Some(policy)) => Some(marks::judge_now(policy, &text)),
+        _ => None,
+    };
     let record = MarkRecord {
         message_id: decision
             .as_ref()
@@ -89,12 +98,22 @@ pub async fn record(
         mode: decision
             .as_ref()
             .map_or_else(|| "unknown".into(), |a| a.mode.clone()),
-        verdict: decision.as_ref().and_then(|a| a.verdict.clone()),
-        score: decision.as_ref().and_then(|a| a.score),
-        cues: decision
+        verdict: decision
             .as_ref()
-            .map_or_else(String::new, |a| a.cues.clone()),
-        category: decision.as_ref().and_then(|a| a.category.clone()),
+            .and_then(|a| a.verdict.clone())
+            .or_else(|| judged.as_ref().map(|j| j.verdict.to_string())),
+        score: decision
+            .as_ref()
+            .and_then(|a| a.score)
+            .or_else(|| judged.as_ref().map(|j| j.score)),
+        cues: decision.as_ref().map_or_else(
+            || judged.as_ref().map_or_else(String::new, |j| j.cues.clone()),
+            |a| a.cues.clone(),
+        ),
+        category: decision
+            .as_ref()
+            .and_then(|a| a.category.clone())
+            .or_else(|| judged.as_ref().and_then(|j| j.category.clone())),
         template: decision.as_ref().and_then(|a| a.template.clone()),
         marked_by: by.name.clone(),
         marked_by_id: by.id.to_string(),

@@ -153,7 +153,10 @@ async fn start(
     );
     let mut client = ClientBuilder::new_with_http(http, intents())
         .event_handler(handler)
-        .framework(staff_framework(shared_desk.clone()))
+        .framework(staff_framework(
+            shared_desk.clone(),
+            Arc::new(config.policy()),
+        ))
         .await
         .context("cannot set up the Discord client")?;
     // The desk needs the client's HTTP and cache; it is in place before the
@@ -331,7 +334,10 @@ async fn retention_rounds(store: Store, retention: chrono::Duration, stop: Cance
 /// The poise framework carrying the staff slash commands. Its setup (once
 /// the gateway is ready) registers them globally; a failed registration is
 /// logged and the commands already registered keep working.
-fn staff_framework(desk: SharedDesk) -> poise::Framework<StaffData, staff::Error> {
+fn staff_framework(
+    desk: SharedDesk,
+    policy: Arc<crate::core::policy::Policy>,
+) -> poise::Framework<StaffData, staff::Error> {
     poise::Framework::builder()
         .options(poise::FrameworkOptions {
             commands: staff::commands(),
@@ -355,7 +361,10 @@ fn staff_framework(desk: SharedDesk) -> poise::Framework<StaffData, staff::Error
                     Ok(()) => info!(commands = commands.len(), "staff commands registered"),
                     Err(e) => warn!(error = %e, "cannot register the staff commands"),
                 }
-                Ok(StaffData { desk })
+                Ok(StaffData {
+                    desk,
+                    policy: Some(policy),
+                })
             })
         })
         .build()

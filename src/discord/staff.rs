@@ -1,7 +1,8 @@
 //! The staff slash commands (poise): `/claim`, `/unclaim`, `/close
 //! [message]`, `/tickets`, `/block @user [duration]`, `/unblock @user`, and
 //! the message Apps-menu items "Shopkeep: right", "Shopkeep: wrong" and
-//! "Shopkeep: missed ask" (staff marks; see `marks`).
+//! "Shopkeep: missed ask" (staff marks; see `marks`), which then offers the
+//! catalogue's categories in a menu only the marker sees.
 //!
 //! Owns argument parsing and the answers staff see. The staff role is
 //! checked on every call, before anything is read or changed; anyone else
@@ -9,15 +10,21 @@
 //! the desk's (`lifecycle`). Every answer is sent with no allowed mentions.
 
 use std::sync::Arc;
+use std::time::Duration;
 
 use chrono::Utc;
 use poise::CreateReply;
-use serenity::all::{CreateAllowedMentions, Message, User};
+use serenity::all::{
+    ComponentInteractionCollector, ComponentInteractionDataKind, CreateActionRow,
+    CreateAllowedMentions, CreateInteractionResponse, CreateInteractionResponseMessage,
+    CreateSelectMenu, CreateSelectMenuKind, CreateSelectMenuOption, Message, User,
+};
 
 use super::marks;
 use super::tickets::TicketDesk;
 use crate::config::parse_duration;
-use crate::core::marks::Mark;
+use crate::core::marks::{self as core_marks, Mark};
+use crate::core::policy::Policy;
 use crate::core::ticket_text::StaffAnswer;
 use crate::core::tickets::{menu_refusal, refusal};
 use crate::store::{ClaimOutcome, TicketRecord};
@@ -25,7 +32,13 @@ use crate::store::{ClaimOutcome, TicketRecord};
 /// What the staff commands need: the desk.
 pub struct StaffData {
     pub desk: Arc<TicketDesk>,
+    /// The running policy: judges a message marked "missed" that has no
+    /// recorded decision, and lists the categories staff may give it.
+    pub policy: Option<Arc<Policy>>,
 }
+
+/// How long the category menu under a "missed" mark waits for a choice.
+const CATEGORY_MENU_FOR: Duration = Duration::from_secs(300);
 
 pub type Error = anyhow::Error;
 pub type Ctx<'a> = poise::Context<'a, StaffData, Error>;
@@ -94,8 +107,82 @@ async fn mark_from_menu(ctx: Ctx<'_>, item: &str, mark: Mark, msg: Message) -> R
         message: Some(&msg),
         bots_message: msg.author.id == ctx.framework().bot_id(),
     };
-    let outcome = marks::record(&ctx.data().desk, target, mark, &by).await?;
-    answer(ctx, marks::answer(mark, &outcome), true).await
+    let policy = ctx.data().policy.clone();
+    let outcome = marks::record(&ctx.data().desk, target, mark, &by, policy.as_deref()).await?;
+    let choices = policy
+        .as_ref()
+        .map(|p| core_marks::category_choices(&p.catalogue))
+        .unwrap_or_default();
+    if mark != Mark::Missed || outcome.is_err() || choices.is_empty() {
+        return answer(ctx, marks::answer(mark, &outcome), true).await;
+    }
+    ask_category(
+        ctx,
+        &marks::answer(mark, &outcome),
+        msg.id.to_string(),
+        &choices,
+    )
+    .await
+}
+
+/// After a "missed" mark: a menu of the catalogue's categories, visible only
+/// to the staff member; their choice is saved on the mark. Choosing nothing
+/// leaves the mark as it is.
+async fn ask_category(
+    ctx: Ctx<'_>,
+    said: &str,
+    message_id: String,
+    choices: &[(String, String)],
+) -> Result<(), Error> {
+    let custom_id = format!("shopkeep:missed-category:{message_id}");
+    let options = choices
+        .iter()
+        .map(|(id, name)| CreateSelectMenuOption::new(name, id))
+        .collect();
+    let menu = CreateSelectMenu::new(&custom_id, CreateSelectMenuKind::String { options })
+        .placeholder("Which category was it asking about? (optional)");
+    let reply = CreateReply::default()
+        .content(said)
+        .ephemeral(true)
+        .components(vec![CreateActionRow::SelectMenu(menu)])
+        .allowed_mentions(CreateAllowedMentions::new());
+    ctx.send(reply).await?;
+    let Some(chosen) = ComponentInteractionCollector::new(ctx.serenity_context())
+        .author_id(ctx.author().id)
+        .custom_ids(vec![custom_id])
+        .timeout(CATEGORY_MENU_FOR)
+        .await
+    else {
+        return Ok(());
+    };
+    let picked = match &chosen.data.kind {
+        ComponentInteractionDataKind::StringSelect { values } => values.first().cloned(),
+        _ => None,
+    };
+    let text = match picked.and_then(|id| choices.iter().find(|(c, _)| *c == id)) {
+        Some((id, name)) => {
+            if ctx
+                .data()
+                .desk
+                .store
+                .set_mark_category(&message_id, id)
+                .await?
+            {
+                core_marks::category_chosen_text(name)
+            } else {
+                "That mark is gone (erased or past retention): nothing saved.".to_string()
+            }
+        }
+        None => "That is not one of the catalogue's categories: nothing saved.".to_string(),
+    };
+    let update = CreateInteractionResponseMessage::new()
+        .content(text)
+        .components(vec![])
+        .allowed_mentions(CreateAllowedMentions::new());
+    chosen
+        .create_response(ctx.http(), CreateInteractionResponse::UpdateMessage(update))
+        .await?;
+    Ok(())
 }
 
 /// Mark a bot reply (or its shadow copy) as right: a sales question, well answered.

@@ -147,13 +147,10 @@ impl AuditRecord {
             reason: d.reason.to_string(),
             verdict: d.verdict.as_ref().map(|v| v.class.as_str().to_string()),
             score: d.verdict.as_ref().map(|v| v.score),
-            cues: d.verdict.as_ref().map_or_else(String::new, |v| {
-                v.cues
-                    .iter()
-                    .map(|c| c.label())
-                    .collect::<Vec<_>>()
-                    .join(" ")
-            }),
+            cues: d
+                .verdict
+                .as_ref()
+                .map_or_else(String::new, |v| v.cue_labels()),
             category: d.category.as_ref().map(|c| c.id.clone()),
             template: d.reply.as_ref().map(|r| r.template.clone()),
             variant: d.reply.as_ref().map(|r| r.variant as i64),

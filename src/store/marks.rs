@@ -148,6 +148,23 @@ impl Store {
             .collect()
     }
 
+    /// Set the category staff chose for the mark on `message_id`; false
+    /// when there is no such mark.
+    pub async fn set_mark_category(
+        &self,
+        message_id: &str,
+        category: &str,
+    ) -> anyhow::Result<bool> {
+        let n = sqlx::query("UPDATE marks SET category = ? WHERE message_id = ?")
+            .bind(category)
+            .bind(message_id)
+            .execute(self.pool())
+            .await
+            .context("cannot set the mark's category")?
+            .rows_affected();
+        Ok(n > 0)
+    }
+
     /// Count one message read by the engine at `at`.
     pub async fn count_seen(&self, at: Timestamp, source: &str) -> anyhow::Result<()> {
         sqlx::query(

@@ -206,7 +206,7 @@ pub async fn start_bot(fake: &FakeDiscord, db: &Path) -> TicketBot {
             let desk = for_setup.get().expect("desk set before start").clone();
             Box::pin(async move {
                 poise::builtins::register_globally(ctx, &framework.options().commands).await?;
-                Ok(StaffData { desk })
+                Ok(StaffData { desk, policy: None })
             })
         })
         .build();

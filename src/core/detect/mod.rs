@@ -128,6 +128,17 @@ pub struct Verdict {
     pub competitors: Vec<String>,
 }
 
+impl Verdict {
+    /// The cues as the audit and marks keep them: labels, space-separated.
+    pub fn cue_labels(&self) -> String {
+        self.cues
+            .iter()
+            .map(Cue::label)
+            .collect::<Vec<_>>()
+            .join(" ")
+    }
+}
+
 /// What the detector needs from the configuration.
 #[derive(Debug, Clone, PartialEq)]
 pub struct DetectorSettings {

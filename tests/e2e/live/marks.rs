@@ -11,8 +11,8 @@ use shopkeep::store::{MarkRecord, Store};
 use super::{start_bot, start_bot_on, Bot, ASK};
 use crate::support::client::PROMPTLY;
 use crate::support::fixtures::{
-    member_json, message_json, person_roles, slash_command_json, user_json, Person, ALICE, BOB,
-    DEALS, GENERAL, GUILD_ID, STAFFER, STAFF_DESK,
+    bot_user_json, member_json, message_json, person_roles, slash_command_json, user_json, Person,
+    ALICE, BOB, DEALS, GENERAL, GUILD_ID, RANDOM, STAFFER, STAFF_DESK,
 };
 
 fn store_path(bot: &Bot) -> String {
@@ -67,6 +67,16 @@ fn reaction(person: &Person, channel: &str, message: &str, emoji: &str) -> Value
 /// `who` uses the Apps-menu item `name` on `target`; returns the answer's text
 /// and whether only they see it.
 async fn menu(bot: &Bot, id: u64, name: &str, who: &Person, target: &Value) -> (String, bool) {
+    let data = menu_answer(bot, id, name, who, target).await;
+    let private = data["flags"].as_u64().is_some_and(|f| f & 64 != 0);
+    (
+        data["content"].as_str().unwrap_or_default().to_string(),
+        private,
+    )
+}
+
+/// As [`menu`], the whole answer (`data` of the interaction callback).
+async fn menu_answer(bot: &Bot, id: u64, name: &str, who: &Person, target: &Value) -> Value {
     let channel: u64 = target["channel_id"].as_str().unwrap().parse().unwrap();
     let mut event = slash_command_json(id, name, json!([]), who, channel);
     let target_id = target["id"].as_str().unwrap().to_string();
@@ -84,12 +94,43 @@ async fn menu(bot: &Bot, id: u64, name: &str, who: &Person, target: &Value) -> (
             r.is(&Method::POST, "/interactions/*/*/callback")
         })
         .await;
-    let data = &callback.json()["data"];
-    let private = data["flags"].as_u64().is_some_and(|f| f & 64 != 0);
-    (
-        data["content"].as_str().unwrap_or_default().to_string(),
-        private,
-    )
+    callback.json()["data"].clone()
+}
+
+/// `who` picks `value` in the select menu `custom_id` of a private answer
+/// in `channel`; returns the text the answer is updated to.
+async fn pick(
+    bot: &Bot,
+    id: u64,
+    who: &Person,
+    channel: u64,
+    custom_id: &str,
+    value: &str,
+) -> String {
+    let mut event = slash_command_json(id, "unused", json!([]), who, channel);
+    event["type"] = json!(3);
+    event["data"] = json!({"custom_id": custom_id, "component_type": 3, "values": [value]});
+    let mut answer = message_json(id + 1, channel, who, "");
+    answer["author"] = bot_user_json();
+    answer["flags"] = json!(64);
+    event["message"] = answer;
+    let from = bot.fake.request_count();
+    bot.fake.dispatch("INTERACTION_CREATE", event);
+    let callback = bot
+        .fake
+        .wait_for_request(from, PROMPTLY, |r| {
+            r.is(&Method::POST, "/interactions/*/*/callback")
+        })
+        .await;
+    let body = callback.json();
+    assert_eq!(
+        body["type"], 7,
+        "the private answer is updated in place: {body}"
+    );
+    body["data"]["content"]
+        .as_str()
+        .unwrap_or_default()
+        .to_string()
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -208,11 +249,45 @@ async fn a_missed_ask_is_marked_on_the_members_message_and_survives_a_restart() 
     bot.say(31_002, DEALS, &ALICE, ASK);
     let reply = posted_for(&bot, 31_002).await;
 
-    let (answer, _) = menu(&bot, 9_101, "Shopkeep: missed ask", &STAFFER, &missed).await;
+    let answer = menu_answer(&bot, 9_101, "Shopkeep: missed ask", &STAFFER, &missed).await;
+    let text = answer["content"].as_str().unwrap_or_default();
     assert!(
-        answer.starts_with("Marked **missed — this was a sales question**."),
+        text.starts_with("Marked **missed — this was a sales question**."),
         "{answer}"
     );
+    // Staff may say which category it asked about, from the catalogue.
+    let select = &answer["components"][0]["components"][0];
+    assert_eq!(
+        select["custom_id"], "shopkeep:missed-category:31001",
+        "{answer}"
+    );
+    let names: Vec<&str> = select["options"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|o| o["label"].as_str().unwrap())
+        .collect();
+    assert!(names.contains(&"wardrobes and storage"), "{names:?}");
+    let chosen = pick(
+        &bot,
+        9_201,
+        &STAFFER,
+        GENERAL,
+        "shopkeep:missed-category:31001",
+        "storage",
+    )
+    .await;
+    assert_eq!(
+        chosen,
+        "Marked **missed — this was a sales question**, category **wardrobes and storage**."
+    );
+
+    // In a channel the bot does not watch nothing was decided: the mark
+    // keeps what the detector says at marking time.
+    let unwatched = message_json(31_003, RANDOM, &BOB, "does anyone here sell oak beds?");
+    bot.fake.dispatch("MESSAGE_CREATE", unwatched.clone());
+    let (answer, _) = menu(&bot, 9_105, "Shopkeep: missed ask", &STAFFER, &unwatched).await;
+    assert!(answer.starts_with("Marked **missed"), "{answer}");
     // "Missed" is for members' messages the bot left unanswered.
     let (answer, _) = menu(&bot, 9_102, "Shopkeep: missed ask", &STAFFER, &reply).await;
     assert!(
@@ -236,13 +311,25 @@ async fn a_missed_ask_is_marked_on_the_members_message_and_survives_a_restart() 
     let done = bot.finish().await;
     let store = Store::open(&done_path(&done)).await.unwrap();
     let marks = store.marks(None).await.unwrap();
-    assert_eq!(marks.len(), 1);
-    let m = &marks[0];
+    assert_eq!(marks.len(), 2);
+    let m = marks.iter().find(|m| m.message_id == "31001").unwrap();
     assert_eq!((m.mark, m.text.as_str()), (Mark::Missed, missed_text));
     assert_eq!(
         (m.author_id.as_str(), m.place.as_str()),
         ("4003", "#general")
     );
+    assert_eq!(
+        m.category.as_deref(),
+        Some("storage"),
+        "the category chosen"
+    );
+    let u = marks.iter().find(|m| m.message_id == "31003").unwrap();
+    assert_eq!(u.place, "#random");
+    assert!(
+        u.verdict.is_some() && u.score.is_some() && !u.cues.is_empty(),
+        "{u:?}"
+    );
+    assert_eq!(u.category.as_deref(), Some("beds"), "judged from the text");
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
