@@ -4,6 +4,11 @@
 //! the effects into the in-memory state, and hands the actions back to the
 //! caller — `replay` prints them, the Discord adapter posts them.
 //!
+//! Each decision is taken under the store's write lock, after folding in
+//! what other processes sharing the store logged since (`store::effects`):
+//! one reply per message, quotas, cooldowns and opt-outs hold across
+//! processes, enforced by the database rather than by memory.
+//!
 //! Owns ordering and durability. Must not contain product rules (those are
 //! in `core`) nor platform code (that is in `discord`).
 
@@ -65,6 +70,8 @@ pub struct Engine {
     flood: FloodGuard,
     handled: u64,
     metrics: Option<Arc<Metrics>>,
+    /// The newest effect-log entry folded into `state`.
+    log_seen: i64,
 }
 
 impl Engine {
@@ -75,6 +82,10 @@ impl Engine {
         store: Store,
         source: Source,
     ) -> anyhow::Result<Engine> {
+        // Read the log's head first: an effect another process commits
+        // while the state loads is then folded in again, which can only
+        // hold a reply back, never let one through twice.
+        let log_seen = store.effect_log_head().await?;
         let state = store
             .load_state(
                 KEEP_DECIDED,
@@ -91,6 +102,7 @@ impl Engine {
             source,
             handled: 0,
             metrics: None,
+            log_seen,
         })
     }
 
@@ -114,6 +126,12 @@ impl Engine {
     /// Decide about one message at `now`, and make the decision durable.
     pub async fn handle(&mut self, msg: &Inbound, now: Timestamp) -> anyhow::Result<Handled> {
         let started = std::time::Instant::now();
+        // Under the store's write lock, fold in what other processes
+        // sharing this store decided since we last looked.
+        let (deciding, theirs) = self.store.begin_deciding(self.log_seen).await?;
+        for effect in &theirs {
+            self.state.apply(effect);
+        }
         let decision = decide_paced(
             msg,
             now,
@@ -124,13 +142,6 @@ impl Engine {
         );
         if let Some(m) = &self.metrics {
             m.decided(msg, &decision, started.elapsed());
-        }
-        if decision.reason.is_about_a_person() {
-            if let Err(e) = self.store.count_seen(msg.at, self.source.as_str()).await {
-                // A lost count only makes `report` a message short; never a
-                // reason to leave a message undecided.
-                tracing::warn!(error = %format!("{e:#}"), message = %msg.id, "cannot count a message seen");
-            }
         }
         let audit = decision.is_auditable().then(|| {
             let mode = match self.policy.mode {
@@ -145,11 +156,17 @@ impl Engine {
                 self.initial_delivery(&decision),
             )
         });
-        let audit_id = if decision.effects.is_empty() && audit.is_none() {
-            None
-        } else {
-            self.store.record(&decision.effects, audit.as_ref()).await?
-        };
+        let (audit_id, seen) = deciding
+            .commit(&decision.effects, audit.as_ref(), now)
+            .await?;
+        self.log_seen = seen;
+        if decision.reason.is_about_a_person() {
+            if let Err(e) = self.store.count_seen(msg.at, self.source.as_str()).await {
+                // A lost count only makes `report` a message short; never a
+                // reason to leave a message undecided.
+                tracing::warn!(error = %format!("{e:#}"), message = %msg.id, "cannot count a message seen");
+            }
+        }
         for effect in &decision.effects {
             self.state.apply(effect);
         }
@@ -158,6 +175,9 @@ impl Engine {
             let l = &self.policy.limits;
             self.state
                 .prune(now, l.window, l.user_cooldown, KEEP_DECIDED);
+            if let Err(e) = self.store.prune_effect_log(now - KEEP_DECIDED).await {
+                tracing::warn!(error = %format!("{e:#}"), "cannot prune the effect log");
+            }
         }
         Ok(Handled { decision, audit_id })
     }

@@ -142,3 +142,85 @@ async fn delivery_status_is_recorded_after_the_fact() {
     let records = store.audit(&AuditFilter::default()).await.unwrap();
     assert_eq!(records[0].delivery, "sent");
 }
+
+/// Two stores on one file are two processes as far as the database can
+/// tell: separate connections, no shared memory.
+async fn two_processes() -> (tempfile::TempDir, Engine, Engine) {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("shared.db");
+    let path = path.to_str().unwrap();
+    let a = Store::open(path).await.unwrap();
+    let b = Store::open(path).await.unwrap();
+    let (a, b) = (engine(&a).await, engine(&b).await);
+    (dir, a, b)
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn two_processes_given_every_event_twice_reply_once_per_message_within_the_quota() {
+    let (_dir, a, b) = two_processes().await;
+    let messages: Vec<Inbound> = flood().into_iter().take(1_000).collect();
+    let quota = a.policy().limits.per_channel as usize;
+    // Both processes get the whole flood (a duplicated delivery of every
+    // event), concurrently.
+    let run = |mut e: Engine, messages: Vec<Inbound>| {
+        tokio::spawn(async move {
+            let mut replied = Vec::new();
+            for m in &messages {
+                let d = e.handle(m, m.at).await.unwrap().decision;
+                if d.action == ActionKind::Reply {
+                    replied.push(m.id.clone());
+                }
+            }
+            replied
+        })
+    };
+    let (ra, rb) = (run(a, messages.clone()), run(b, messages));
+    let mut replied = ra.await.unwrap();
+    replied.extend(rb.await.unwrap());
+    let total = replied.len();
+    replied.sort();
+    replied.dedup();
+    assert_eq!(replied.len(), total, "no message was answered twice");
+    assert_eq!(
+        total, quota,
+        "the channel quota holds across both processes"
+    );
+}
+
+#[tokio::test]
+async fn an_opt_out_and_a_cooldown_taken_in_one_process_hold_in_the_other() {
+    let (_dir, mut a, mut b) = two_processes().await;
+    let d = a
+        .handle(&msg("m1", "alice", "general", ASK), t0())
+        .await
+        .unwrap();
+    assert_eq!(d.decision.action, ActionKind::Reply);
+    let d = b
+        .handle(
+            &msg("m2", "alice", "deals", ASK),
+            t0() + Duration::minutes(5),
+        )
+        .await
+        .unwrap();
+    assert_eq!(
+        d.decision.reason,
+        Reason::Held {
+            limit: Limit::UserCooldown
+        },
+        "alice's cooldown started in the other process"
+    );
+    let mut stop = msg("m3", "bob", "general", "stop");
+    stop.mentions_bot = true;
+    b.handle(&stop, t0()).await.unwrap();
+    let d = a
+        .handle(&msg("m4", "bob", "general", ASK), t0() + Duration::hours(3))
+        .await
+        .unwrap();
+    assert_eq!(d.decision.reason, Reason::OptedOut);
+    // The same message handed to the other process is already decided.
+    let d = b
+        .handle(&msg("m1", "alice", "general", ASK), t0())
+        .await
+        .unwrap();
+    assert_eq!(d.decision.reason, Reason::AlreadyDecided);
+}

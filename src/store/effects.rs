@@ -1,5 +1,8 @@
 //! Writing a decision's effects (and its audit record) in one transaction,
-//! and rebuilding the core's `State` from what was written.
+//! and rebuilding the core's `State` from what was written. Decisions are
+//! taken under the store's write lock and every effect is also appended to
+//! an effect log, so engines in several processes sharing one store fold in
+//! each other's effects before deciding ([`Store::begin_deciding`]).
 //!
 //! Owns the mapping between `core::state::Effect` and rows.
 
@@ -11,7 +14,105 @@ use super::audit::{insert_audit, AuditRecord};
 use super::{from_millis, millis, Store};
 use crate::core::state::{Effect, State};
 
+/// One decision in progress: the store's write lock is held (another
+/// process deciding waits), so what it read of the log is still all there
+/// is when it records. Dropped without [`Deciding::commit`], nothing is
+/// written.
+pub struct Deciding {
+    tx: Transaction<'static, Sqlite>,
+    /// The newest log entry this engine has folded in.
+    seen: i64,
+}
+
+impl Deciding {
+    /// Write the decision's effects (to their tables and the log) and, if
+    /// given, its audit record, and release the lock. Returns the audit
+    /// record's id and the newest log entry, now this engine's own.
+    pub async fn commit(
+        mut self,
+        effects: &[Effect],
+        audit: Option<&AuditRecord>,
+        at: crate::core::model::Timestamp,
+    ) -> anyhow::Result<(Option<i64>, i64)> {
+        for effect in effects {
+            write_effect(&mut self.tx, effect).await?;
+            let logged = serde_json::to_string(effect).context("cannot encode an effect")?;
+            let seq = sqlx::query("INSERT INTO effect_log (at, effect) VALUES (?, ?)")
+                .bind(millis(at))
+                .bind(logged)
+                .execute(&mut *self.tx)
+                .await
+                .context("cannot append to the effect log")?
+                .last_insert_rowid();
+            self.seen = seq;
+        }
+        let id = match audit {
+            Some(record) => Some(insert_audit(&mut self.tx, record).await?),
+            None => None,
+        };
+        self.tx
+            .commit()
+            .await
+            .context("cannot commit a decision to the store")?;
+        Ok((id, self.seen))
+    }
+}
+
 impl Store {
+    /// Begin deciding one message: take the store's write lock (waiting
+    /// while another process decides) and return what was logged after
+    /// `after`, by any process, to fold in before deciding.
+    pub async fn begin_deciding(&self, after: i64) -> anyhow::Result<(Deciding, Vec<Effect>)> {
+        let mut tx = self
+            .pool()
+            .begin_with("BEGIN IMMEDIATE")
+            .await
+            .context("cannot take the store's write lock to decide")?;
+        let rows = sqlx::query("SELECT seq, effect FROM effect_log WHERE seq > ? ORDER BY seq")
+            .bind(after)
+            .fetch_all(&mut *tx)
+            .await
+            .context("cannot read the effect log")?;
+        let mut seen = after;
+        let mut effects = Vec::with_capacity(rows.len());
+        for row in rows {
+            seen = row.get(0);
+            let text: String = row.get(1);
+            match serde_json::from_str(&text) {
+                Ok(effect) => effects.push(effect),
+                // A newer version's effect: skip it, loudly, rather than stop deciding.
+                Err(e) => {
+                    tracing::error!(seq = seen, error = %e, "cannot read an effect another process logged; skipped")
+                }
+            }
+        }
+        Ok((Deciding { tx, seen }, effects))
+    }
+
+    /// The newest entry of the effect log (0 when empty): where an engine
+    /// starting now begins to follow it.
+    pub async fn effect_log_head(&self) -> anyhow::Result<i64> {
+        let head: Option<i64> = sqlx::query_scalar("SELECT MAX(seq) FROM effect_log")
+            .fetch_one(self.pool())
+            .await
+            .context("cannot read the effect log")?;
+        Ok(head.unwrap_or(0))
+    }
+
+    /// Forget log entries older than `before`: every engine has folded
+    /// them in long since (its state is pruned on the same horizon).
+    pub async fn prune_effect_log(
+        &self,
+        before: crate::core::model::Timestamp,
+    ) -> anyhow::Result<u64> {
+        Ok(sqlx::query("DELETE FROM effect_log WHERE at < ?")
+            .bind(millis(before))
+            .execute(self.pool())
+            .await
+            .context("cannot prune the effect log")?
+            .rows_affected())
+    }
+
     /// Persist a decision's effects and, if given, its audit record,
     /// atomically. Returns the audit record's id.
     pub async fn record(

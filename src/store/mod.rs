@@ -11,6 +11,7 @@
 mod accounts;
 mod audit;
 mod effects;
+pub use effects::Deciding;
 mod marks;
 mod privacy;
 mod relays;
