@@ -9,6 +9,7 @@
 
 mod http;
 mod marks;
+mod processes;
 mod replies;
 mod resilience;
 mod tickets;
