@@ -226,6 +226,11 @@ pub enum Command {
         /// The config file (relative paths in it start at its folder).
         #[arg(long, default_value = config::DEFAULT_PATH)]
         config: PathBuf,
+        /// Run only these gateway shards, e.g. "0-3/8" (shards 0 to 3 of
+        /// 8); other processes sharing the store run the rest
+        /// (overrides `[discord] shards`).
+        #[arg(long)]
+        shards: Option<String>,
     },
     /// Print the OAuth2 URL that adds the bot with the least permissions it needs.
     Invite {
@@ -448,7 +453,9 @@ pub async fn run(cli: Cli) -> anyhow::Result<i32> {
             csv,
             missed,
         } => audit(db, &config, since, csv, missed).await,
-        Command::Run { config } => crate::discord::run::run_from_env(&config).await,
+        Command::Run { config, shards } => {
+            crate::discord::run::run_from_env(&config, shards.as_deref()).await
+        }
         Command::Feedback {
             db,
             config,
@@ -789,6 +796,7 @@ mod tests {
     fn run_command() -> Command {
         Command::Run {
             config: PathBuf::from(config::DEFAULT_PATH),
+            shards: None,
         }
     }
 

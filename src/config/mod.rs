@@ -20,7 +20,7 @@ pub use locate::SourceMap;
 pub use raw::RawConfig;
 pub use validate::{
     parse_duration, Brand, Category, Compliance, Config, DiscordLoginSettings, DiscordSettings,
-    HandoffSettings, MarkSettings, RelayAs, SecretSource, DISCORD_LOGIN_DONE,
+    HandoffSettings, MarkSettings, RelayAs, SecretSource, ShardRange, DISCORD_LOGIN_DONE,
 };
 
 /// One problem with the configuration, located as precisely as possible.

@@ -79,6 +79,9 @@ pub struct RawDiscord {
     /// Retries of a failed post (5xx, timeout) before it counts as failed.
     #[serde(default = "default_send_retries")]
     pub send_retries: u32,
+    /// The gateway shards this process runs, e.g. "0-3/8".
+    #[serde(default)]
+    pub shards: Option<String>,
 }
 
 fn default_send_retries() -> u32 {

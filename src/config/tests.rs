@@ -441,3 +441,51 @@ fn discord_login_reads_its_secret_from_the_environment_or_a_file_never_the_confi
         "{e}"
     );
 }
+
+#[test]
+fn a_shard_range_is_read_in_words_and_a_wrong_one_is_named() {
+    let ok = |t: &str| ShardRange::parse(t).unwrap();
+    assert_eq!(
+        ok("0-3/8"),
+        ShardRange {
+            first: 0,
+            last: 3,
+            total: 8
+        }
+    );
+    assert_eq!(
+        ok(" 2/8 "),
+        ShardRange {
+            first: 2,
+            last: 2,
+            total: 8
+        }
+    );
+    assert!(ok("0-3/8").has_dms() && !ok("4-7/8").has_dms());
+    assert_eq!(ok("4-7/8").to_string(), "4-7/8");
+    for (bad, says) in [
+        ("0-8/8", "numbered 0 to 7"),
+        ("3-1/8", "first shard comes after the last"),
+        ("0-1/0", "must be 1 to"),
+        ("0-3", "not a shard range"),
+        ("a-b/c", "not a shard range"),
+    ] {
+        let e = ShardRange::parse(bad).unwrap_err();
+        assert!(e.contains(says), "{bad}: {e}");
+    }
+    let (_dir, file) = folder();
+    let src = GOOD.replace("[discord]\n", "[discord]\nshards = \"4-9/8\"\n");
+    assert_ne!(src, GOOD, "the example has a [discord] section");
+    let e = only_error(&file, &src);
+    assert_eq!(e.key.as_deref(), Some("discord.shards"), "{e}");
+    assert!(e.message.contains("numbered 0 to 7"), "{e}");
+    let src = GOOD.replace("[discord]\n", "[discord]\nshards = \"0-3/8\"\n");
+    assert_eq!(
+        load_str(&file, &src)
+            .unwrap()
+            .discord
+            .shards
+            .map(|r| r.to_string()),
+        Some("0-3/8".into())
+    );
+}

@@ -33,6 +33,9 @@ pub struct DiscordSettings {
     pub api_base: Option<String>,
     /// Retries of a failed post (5xx, timeout) before it counts as failed.
     pub send_retries: u32,
+    /// The shards this process runs; `None`: all of them (Discord's
+    /// recommended count, one process).
+    pub shards: Option<ShardRange>,
 }
 
 /// Logging in to the staff page with Discord OAuth2 (`[http.discord_login]`).
@@ -48,6 +51,71 @@ pub struct DiscordLoginSettings {
     pub authorize_url: String,
     /// Discord user ids who may edit templates from the page.
     pub editors: Vec<u64>,
+}
+
+/// The gateway shards one process runs (`[discord] shards`, or `shopkeep
+/// run --shards`): `first` to `last` inclusive, of `total`. Every process
+/// of a deployment gives the same `total`; together they cover 0 to
+/// total - 1. Discord sends a guild's events to shard
+/// `(guild_id >> 22) % total`, and DMs to shard 0.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct ShardRange {
+    pub first: u32,
+    pub last: u32,
+    pub total: u32,
+}
+
+impl ShardRange {
+    /// Discord allows far fewer; a larger total is a typo.
+    const MAX_TOTAL: u32 = 4096;
+
+    /// Parse "0-3/8" (shards 0 to 3 of 8) or "2/8" (shard 2 of 8); the
+    /// error says what is wrong in words.
+    pub fn parse(text: &str) -> Result<ShardRange, String> {
+        let text = text.trim();
+        let usage = || {
+            format!(
+                "`{text}` is not a shard range such as \"0-3/8\" (shards 0 to 3 of 8) or \"2/8\""
+            )
+        };
+        let (range, total) = text.split_once('/').ok_or_else(usage)?;
+        let number = |s: &str| s.trim().parse::<u32>().map_err(|_| usage());
+        let total = number(total)?;
+        let (first, last) = match range.split_once('-') {
+            Some((a, b)) => (number(a)?, number(b)?),
+            None => {
+                let n = number(range)?;
+                (n, n)
+            }
+        };
+        if total == 0 || total > Self::MAX_TOTAL {
+            return Err(format!(
+                "`{text}`: the total number of shards must be 1 to {}",
+                Self::MAX_TOTAL
+            ));
+        }
+        if first > last {
+            return Err(format!("`{text}`: the first shard comes after the last"));
+        }
+        if last >= total {
+            return Err(format!(
+                "`{text}`: shards are numbered 0 to {} when there are {total}",
+                total - 1
+            ));
+        }
+        Ok(ShardRange { first, last, total })
+    }
+
+    /// Whether this process receives DMs (they arrive on shard 0).
+    pub fn has_dms(&self) -> bool {
+        self.first == 0
+    }
+}
+
+impl std::fmt::Display for ShardRange {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "{}-{}/{}", self.first, self.last, self.total)
+    }
 }
 
 /// Where a secret is read from: never the config file itself.
@@ -653,6 +721,16 @@ fn validate_discord(c: &mut Check<'_>, d: RawDiscord) -> DiscordSettings {
             );
         }
     }
+    let shards = d
+        .shards
+        .as_deref()
+        .and_then(|text| match ShardRange::parse(text) {
+            Ok(range) => Some(range),
+            Err(why) => {
+                c.error("discord.shards", why);
+                None
+            }
+        });
     if d.send_retries > 10 {
         c.error(
             "discord.send_retries",
@@ -672,6 +750,7 @@ fn validate_discord(c: &mut Check<'_>, d: RawDiscord) -> DiscordSettings {
         staff_role: d.staff_role,
         api_base: d.api_base,
         send_retries: d.send_retries,
+        shards,
     }
 }
 

@@ -206,7 +206,18 @@ async fn start(
         }),
     ));
     let shards = Arc::clone(&client.shard_manager);
-    let gateway = tokio::spawn(async move { client.start().await });
+    let gateway = match config.discord.shards {
+        Some(range) => {
+            info!(shards = %range, dms = range.has_dms(), "running a range of the gateway's shards");
+            tokio::spawn(async move {
+                // serenity's range end is inclusive.
+                client
+                    .start_shard_range(range.first..range.last, range.total)
+                    .await
+            })
+        }
+        None => tokio::spawn(async move { client.start().await }),
+    };
     Ok(Running {
         gateway,
         shards,
@@ -248,7 +259,7 @@ impl Running {
 /// The CLI's entry point: read `DISCORD_TOKEN` and the config, load the
 /// templates, run until SIGINT or SIGTERM (a second one exits at once), and
 /// return the exit code.
-pub async fn run_from_env(config_path: &Path) -> anyhow::Result<i32> {
+pub async fn run_from_env(config_path: &Path, shards: Option<&str>) -> anyhow::Result<i32> {
     let token = Token::from_env()?;
     let mut config = config::load(config_path).map_err(|e| {
         let more = e.0.len().saturating_sub(1);
@@ -265,6 +276,10 @@ pub async fn run_from_env(config_path: &Path) -> anyhow::Result<i32> {
     })?;
     if let Some(base) = api_base_override(std::env::var(API_BASE_ENV).ok())? {
         config.discord.api_base = Some(base);
+    }
+    if let Some(text) = shards {
+        let range = config::ShardRange::parse(text).map_err(|why| anyhow!("--shards {why}"))?;
+        config.discord.shards = Some(range);
     }
     // Templates and the config's compliance section reload on edit while
     // the bot runs; the watchers stop when `hot` is dropped.

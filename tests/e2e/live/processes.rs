@@ -149,3 +149,32 @@ async fn two_processes_given_every_event_and_one_killed_mid_flood_reply_once_wit
     fake_a.shutdown().await;
     fake_b.shutdown().await;
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_process_given_a_shard_range_identifies_each_of_its_shards_of_the_total() {
+    use shopkeep::config::ShardRange;
+    let bot = super::start_bot(|c| {
+        c.discord.shards = Some(ShardRange::parse("2-3/4").unwrap());
+    })
+    .await;
+    // serenity waits between identifies, as Discord's rate limit asks.
+    let mut shards = Vec::new();
+    for _ in 0..1_000 {
+        shards = bot
+            .fake
+            .identify_payloads()
+            .iter()
+            .map(|d| d["shard"].clone())
+            .collect();
+        if shards.len() >= 2 {
+            break;
+        }
+        tokio::time::sleep(Duration::from_millis(20)).await;
+    }
+    assert_eq!(
+        shards,
+        vec![serde_json::json!([2, 4]), serde_json::json!([3, 4])],
+        "shards 2 and 3 of 4, nothing else"
+    );
+    bot.finish().await;
+}
