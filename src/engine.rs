@@ -24,7 +24,7 @@ use crate::core::replies::Replies;
 use crate::core::state::State;
 use crate::core::tickets::{apply_staff_change, StaffChange};
 use crate::metrics::Metrics;
-use crate::store::{AuditRecord, Delivery, Store};
+use crate::store::{AuditRecord, Delivery, Logged, Store};
 
 /// How long decided message ids are remembered (idempotency horizon).
 pub const KEEP_DECIDED: Duration = Duration::days(7);
@@ -129,8 +129,11 @@ impl Engine {
         // Under the store's write lock, fold in what other processes
         // sharing this store decided since we last looked.
         let (deciding, theirs) = self.store.begin_deciding(self.log_seen).await?;
-        for effect in &theirs {
-            self.state.apply(effect);
+        for entry in &theirs {
+            match entry {
+                Logged::Effect(effect) => self.state.apply(effect),
+                Logged::Staff(change) => apply_staff_change(&mut self.state, change),
+            }
         }
         let decision = decide_paced(
             msg,

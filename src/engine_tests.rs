@@ -224,3 +224,37 @@ async fn an_opt_out_and_a_cooldown_taken_in_one_process_hold_in_the_other() {
         .unwrap();
     assert_eq!(d.decision.reason, Reason::AlreadyDecided);
 }
+
+#[tokio::test]
+async fn a_block_and_a_ticket_closed_by_staff_of_one_process_reach_the_other() {
+    use crate::core::tickets::StaffChange;
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("shared.db");
+    let path = path.to_str().unwrap();
+    let (store_a, store_b) = (
+        Store::open(path).await.unwrap(),
+        Store::open(path).await.unwrap(),
+    );
+    let mut a = engine(&store_a).await;
+    // Process B's staff block carol.
+    let blocked = StaffChange::Blocked {
+        user: "carol".into(),
+        until: None,
+    };
+    store_b.log_staff_change(&blocked, t0()).await.unwrap();
+    let d = a
+        .handle(&msg("m1", "carol", "general", ASK), t0())
+        .await
+        .unwrap();
+    assert_eq!(d.decision.reason, Reason::Blocked);
+    // And unblock her.
+    let unblocked = StaffChange::Unblocked {
+        user: "carol".into(),
+    };
+    store_b.log_staff_change(&unblocked, t0()).await.unwrap();
+    let d = a
+        .handle(&msg("m2", "carol", "general", ASK), t0())
+        .await
+        .unwrap();
+    assert_eq!(d.decision.action, ActionKind::Reply);
+}

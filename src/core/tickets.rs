@@ -19,7 +19,8 @@ use super::state::State;
 /// A change staff made that the core's in-memory state must see. The
 /// ticket desk writes it to the store and hands it to the engine, which
 /// folds it in with [`apply_staff_change`].
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+#[serde(rename_all = "snake_case")]
 pub enum StaffChange {
     /// The customer's ticket was closed: automatic replies may resume.
     Closed {

@@ -59,7 +59,8 @@ impl TicketDesk {
         }
         self.change(StaffChange::Closed {
             user: ticket.user_id.clone(),
-        });
+        })
+        .await;
         let relay = NewRelay {
             ticket_id: ticket.id,
             direction: Direction::ToCustomer,
@@ -117,7 +118,8 @@ impl TicketDesk {
         self.change(StaffChange::Blocked {
             user: user.to_string(),
             until,
-        });
+        })
+        .await;
         Ok(until)
     }
 
@@ -126,7 +128,8 @@ impl TicketDesk {
         let had = self.store.unblock(&user.to_string()).await?;
         self.change(StaffChange::Unblocked {
             user: user.to_string(),
-        });
+        })
+        .await;
         Ok(had)
     }
 
@@ -153,7 +156,12 @@ impl TicketDesk {
         Ok(ticket_list(&rows, now))
     }
 
-    pub(super) fn change(&self, change: StaffChange) {
+    /// Hand a staff change to this process's engine at once, and log it in
+    /// the store for every other process sharing it.
+    pub(super) async fn change(&self, change: StaffChange) {
+        if let Err(e) = self.store.log_staff_change(&change, Utc::now()).await {
+            warn!(error = %format!("{e:#}"), "cannot log a staff change for other processes");
+        }
         if self.changes.send(change).is_err() {
             warn!("the engine no longer listens to staff changes");
         }

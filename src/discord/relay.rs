@@ -129,7 +129,8 @@ impl TicketDesk {
         };
         self.change(crate::core::tickets::StaffChange::Closed {
             user: ticket.user_id.clone(),
-        });
+        })
+        .await;
         if let Some(thread) = ticket.thread_id.as_deref().and_then(|t| t.parse().ok()) {
             self.archive(ChannelId::new(thread)).await;
         }
@@ -376,13 +377,16 @@ impl TicketDesk {
             let Some(thread) = ticket.thread_id.as_deref().and_then(|t| parse_id(t).ok()) else {
                 continue;
             };
+            // Taken in the store first, so of several processes sharing it
+            // exactly one posts the reminder.
+            if !self.store.mark_reminded(id, now).await? {
+                continue;
+            }
             let text = reminder_text(role.map(RoleId::get), id, now - ticket.opened_at);
             match self.post(ChannelId::new(thread), &text, role, false).await {
-                Ok(()) => {
-                    self.store.mark_reminded(id, now).await?;
-                    reminded.push(id);
-                }
+                Ok(()) => reminded.push(id),
                 Err(f) => {
+                    self.store.unmark_reminded(id, now).await?;
                     warn!(ticket = id, error = %f.explain(), "cannot post a reminder; next round tries again")
                 }
             }

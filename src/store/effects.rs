@@ -13,6 +13,31 @@ use sqlx::{Row, Sqlite, Transaction};
 use super::audit::{insert_audit, AuditRecord};
 use super::{from_millis, millis, Store};
 use crate::core::state::{Effect, State};
+use crate::core::tickets::StaffChange;
+
+/// One entry of the effect log: a decision's effect, or a change staff
+/// made (a ticket closed, a block) that every engine must fold in.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Logged {
+    Effect(Effect),
+    Staff(StaffChange),
+}
+
+#[derive(serde::Serialize, serde::Deserialize)]
+struct StaffEntry {
+    staff_change: StaffChange,
+}
+
+impl Logged {
+    fn decode(text: &str) -> Result<Logged, serde_json::Error> {
+        match serde_json::from_str::<Effect>(text) {
+            Ok(effect) => Ok(Logged::Effect(effect)),
+            Err(e) => serde_json::from_str::<StaffEntry>(text)
+                .map(|s| Logged::Staff(s.staff_change))
+                .map_err(|_| e),
+        }
+    }
+}
 
 /// One decision in progress: the store's write lock is held (another
 /// process deciding waits), so what it read of the log is still all there
@@ -62,7 +87,7 @@ impl Store {
     /// Begin deciding one message: take the store's write lock (waiting
     /// while another process decides) and return what was logged after
     /// `after`, by any process, to fold in before deciding.
-    pub async fn begin_deciding(&self, after: i64) -> anyhow::Result<(Deciding, Vec<Effect>)> {
+    pub async fn begin_deciding(&self, after: i64) -> anyhow::Result<(Deciding, Vec<Logged>)> {
         let mut tx = self
             .pool()
             .begin_with("BEGIN IMMEDIATE")
@@ -78,8 +103,8 @@ impl Store {
         for row in rows {
             seen = row.get(0);
             let text: String = row.get(1);
-            match serde_json::from_str(&text) {
-                Ok(effect) => effects.push(effect),
+            match Logged::decode(&text) {
+                Ok(entry) => effects.push(entry),
                 // A newer version's effect: skip it, loudly, rather than stop deciding.
                 Err(e) => {
                     tracing::error!(seq = seen, error = %e, "cannot read an effect another process logged; skipped")
@@ -87,6 +112,26 @@ impl Store {
             }
         }
         Ok((Deciding { tx, seen }, effects))
+    }
+
+    /// Log a change staff made, for every engine sharing the store to fold
+    /// in before its next decision.
+    pub async fn log_staff_change(
+        &self,
+        change: &StaffChange,
+        at: crate::core::model::Timestamp,
+    ) -> anyhow::Result<()> {
+        let text = serde_json::to_string(&StaffEntry {
+            staff_change: change.clone(),
+        })
+        .context("cannot encode a staff change")?;
+        sqlx::query("INSERT INTO effect_log (at, effect) VALUES (?, ?)")
+            .bind(millis(at))
+            .bind(text)
+            .execute(self.pool())
+            .await
+            .context("cannot log a staff change")?;
+        Ok(())
     }
 
     /// The newest entry of the effect log (0 when empty): where an engine

@@ -11,7 +11,7 @@
 mod accounts;
 mod audit;
 mod effects;
-pub use effects::Deciding;
+pub use effects::{Deciding, Logged};
 mod marks;
 mod privacy;
 mod relays;

@@ -112,16 +112,22 @@ async fn the_first_staff_reply_and_the_reminder_are_recorded_once() {
         .record_first_staff_reply(ticket, later + Duration::hours(1))
         .await
         .unwrap();
-    store.mark_reminded(ticket, later).await.unwrap();
-    store
-        .mark_reminded(ticket, later + Duration::hours(1))
-        .await
-        .unwrap();
+    assert!(store.mark_reminded(ticket, later).await.unwrap());
+    assert!(
+        !store
+            .mark_reminded(ticket, later + Duration::hours(1))
+            .await
+            .unwrap(),
+        "another process sharing the store cannot take the reminder again"
+    );
     let t = store.ticket_by_thread("900").await.unwrap().unwrap();
     assert_eq!(
         (t.first_staff_reply_at, t.reminded_at),
         (Some(later), Some(later))
     );
+    // A reminder that could not be posted is given back for the next round.
+    store.unmark_reminded(ticket, later).await.unwrap();
+    assert!(store.mark_reminded(ticket, later).await.unwrap());
 }
 
 #[tokio::test]

@@ -291,14 +291,28 @@ impl Store {
         Ok(done.rows_affected() == 1)
     }
 
-    /// The one unclaimed reminder was sent.
-    pub async fn mark_reminded(&self, ticket_id: i64, at: Timestamp) -> anyhow::Result<()> {
-        sqlx::query("UPDATE tickets SET reminded_at = ? WHERE id = ? AND reminded_at IS NULL")
-            .bind(millis(at))
+    /// Take the one unclaimed reminder for this process: true when no one
+    /// (no other process sharing the store) has taken it.
+    pub async fn mark_reminded(&self, ticket_id: i64, at: Timestamp) -> anyhow::Result<bool> {
+        let taken =
+            sqlx::query("UPDATE tickets SET reminded_at = ? WHERE id = ? AND reminded_at IS NULL")
+                .bind(millis(at))
+                .bind(ticket_id)
+                .execute(self.pool())
+                .await
+                .context("cannot mark a reminder")?;
+        Ok(taken.rows_affected() == 1)
+    }
+
+    /// Give back a reminder taken at `at` that could not be posted, so the
+    /// next round tries again.
+    pub async fn unmark_reminded(&self, ticket_id: i64, at: Timestamp) -> anyhow::Result<()> {
+        sqlx::query("UPDATE tickets SET reminded_at = NULL WHERE id = ? AND reminded_at = ?")
             .bind(ticket_id)
+            .bind(millis(at))
             .execute(self.pool())
             .await
-            .context("cannot mark a reminder")?;
+            .context("cannot give back a reminder")?;
         Ok(())
     }
 
