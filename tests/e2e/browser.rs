@@ -80,6 +80,22 @@ struct Driver {
 
 impl Drop for Driver {
     fn drop(&mut self) {
+        // End the session first: that quits Chromium. Killing chromedriver
+        // alone would leave the browser running after the test.
+        if !self.session.is_empty() {
+            use std::io::{Read, Write};
+            if let Ok(mut stream) = std::net::TcpStream::connect(self.addr) {
+                let _ = stream.set_read_timeout(Some(Duration::from_secs(10)));
+                let request = format!(
+                    "DELETE /session/{} HTTP/1.1\r\nHost: {}\r\nContent-Length: 0\r\nConnection: close\r\n\r\n",
+                    self.session, self.addr
+                );
+                if stream.write_all(request.as_bytes()).is_ok() {
+                    let mut answer = [0u8; 1024];
+                    let _ = stream.read(&mut answer);
+                }
+            }
+        }
         let _ = self.child.kill();
         let _ = self.child.wait();
     }

@@ -32,8 +32,24 @@ fn write_config(dir: &Path, name: &str, fake: &FakeDiscord, db: &Path) -> PathBu
     path
 }
 
+/// A `shopkeep run` process, killed when the test ends however it ends.
+struct Process(Child);
+
+impl Process {
+    fn kill(&mut self) {
+        let _ = self.0.kill();
+        let _ = self.0.wait();
+    }
+}
+
+impl Drop for Process {
+    fn drop(&mut self) {
+        self.kill();
+    }
+}
+
 /// `shopkeep run` on `config`, waiting until it has identified to `fake`.
-async fn run(config: &Path, fake: &FakeDiscord) -> Child {
+async fn run(config: &Path, fake: &FakeDiscord) -> Process {
     let from = fake.frame_count();
     let child = Command::new(env!("CARGO_BIN_EXE_shopkeep"))
         .args(["run", "--config"])
@@ -44,9 +60,10 @@ async fn run(config: &Path, fake: &FakeDiscord) -> Child {
         .stderr(Stdio::null())
         .spawn()
         .expect("start shopkeep run");
+    let process = Process(child);
     fake.wait_for_frame(from, Duration::from_secs(60), |f| f.op == Some(OP_IDENTIFY))
         .await;
-    child
+    process
 }
 
 fn member(i: u64) -> Person {
@@ -91,8 +108,7 @@ async fn two_processes_given_every_event_and_one_killed_mid_flood_reply_once_wit
         fake_b.dispatch("MESSAGE_CREATE", ask);
         if i == 2 {
             // Process A dies without warning and comes back.
-            a.kill().expect("SIGKILL process a");
-            a.wait().unwrap();
+            a.kill();
             a = run(&config_a, &fake_a).await;
         }
         tokio::time::sleep(Duration::from_millis(30)).await;
@@ -142,10 +158,8 @@ async fn two_processes_given_every_event_and_one_killed_mid_flood_reply_once_wit
         assert_eq!(replies_to(&fake_a, id) + replies_to(&fake_b, id), 0);
     }
 
-    for child in [&mut a, &mut b] {
-        let _ = child.kill();
-        let _ = child.wait();
-    }
+    a.kill();
+    b.kill();
     fake_a.shutdown().await;
     fake_b.shutdown().await;
 }
