@@ -86,6 +86,11 @@ async fn menu_answer(bot: &Bot, id: u64, name: &str, who: &Person, target: &Valu
         "id": format!("{}", 7000 + id % 1000), "name": name, "type": 3, "target_id": target_id,
         "resolved": {"messages": {target_id.clone(): message}}
     });
+    interact(bot, event).await["data"].clone()
+}
+
+/// Dispatch an interaction; the body of the bot's callback answering it.
+async fn interact(bot: &Bot, event: Value) -> Value {
     let from = bot.fake.request_count();
     bot.fake.dispatch("INTERACTION_CREATE", event);
     let callback = bot
@@ -94,7 +99,7 @@ async fn menu_answer(bot: &Bot, id: u64, name: &str, who: &Person, target: &Valu
             r.is(&Method::POST, "/interactions/*/*/callback")
         })
         .await;
-    callback.json()["data"].clone()
+    callback.json().clone()
 }
 
 /// `who` picks `value` in the select menu `custom_id` of a private answer
@@ -114,15 +119,7 @@ async fn pick(
     answer["author"] = bot_user_json();
     answer["flags"] = json!(64);
     event["message"] = answer;
-    let from = bot.fake.request_count();
-    bot.fake.dispatch("INTERACTION_CREATE", event);
-    let callback = bot
-        .fake
-        .wait_for_request(from, PROMPTLY, |r| {
-            r.is(&Method::POST, "/interactions/*/*/callback")
-        })
-        .await;
-    let body = callback.json();
+    let body = interact(bot, event).await;
     assert_eq!(
         body["type"], 7,
         "the private answer is updated in place: {body}"
