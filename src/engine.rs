@@ -159,17 +159,18 @@ impl Engine {
                 self.initial_delivery(&decision),
             )
         });
-        let (audit_id, seen) = deciding
-            .commit(&decision.effects, audit.as_ref(), now)
-            .await?;
-        self.log_seen = seen;
+        let mut deciding = deciding;
         if decision.reason.is_about_a_person() {
-            if let Err(e) = self.store.count_seen(msg.at, self.source.as_str()).await {
+            if let Err(e) = deciding.count_seen(msg.at, self.source.as_str()).await {
                 // A lost count only makes `report` a message short; never a
                 // reason to leave a message undecided.
                 tracing::warn!(error = %format!("{e:#}"), message = %msg.id, "cannot count a message seen");
             }
         }
+        let (audit_id, seen) = deciding
+            .commit(&decision.effects, audit.as_ref(), now)
+            .await?;
+        self.log_seen = seen;
         for effect in &decision.effects {
             self.state.apply(effect);
         }

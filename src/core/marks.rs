@@ -176,12 +176,18 @@ pub fn category_choices(catalogue: &crate::core::catalogue::Catalogue) -> Vec<(S
         .collect()
 }
 
-/// What staff see once they chose a missed ask's category.
-pub fn category_chosen_text(name: &str) -> String {
-    format!(
-        "Marked **{}**, category **{name}**.",
-        Mark::Missed.describe()
-    )
+/// What staff see once they picked a missed ask's category: `chosen` is
+/// the category's name (`None`: not one of the catalogue's), `saved`
+/// whether the mark was still there to take it.
+pub fn category_answer(chosen: Option<&str>, saved: bool) -> String {
+    match (chosen, saved) {
+        (None, _) => "That is not one of the catalogue's categories: nothing saved.".into(),
+        (Some(_), false) => "That mark is gone (erased or past retention): nothing saved.".into(),
+        (Some(name), true) => format!(
+            "Marked **{}**, category **{name}**.",
+            Mark::Missed.describe()
+        ),
+    }
 }
 
 /// The reactions staff put on a bot reply (or its shadow copy) to mark it.
@@ -450,7 +456,7 @@ mod tests {
         assert_eq!(choices[24].0, "c24");
         assert!(category_choices(&Catalogue::new(vec![])).is_empty());
         assert_eq!(
-            category_chosen_text("beds"),
+            category_answer(Some("beds"), true),
             "Marked **missed — this was a sales question**, category **beds**."
         );
     }

@@ -161,19 +161,11 @@ async fn ask_category(
     };
     let text = match picked.and_then(|id| choices.iter().find(|(c, _)| *c == id)) {
         Some((id, name)) => {
-            if ctx
-                .data()
-                .desk
-                .store
-                .set_mark_category(&message_id, id)
-                .await?
-            {
-                core_marks::category_chosen_text(name)
-            } else {
-                "That mark is gone (erased or past retention): nothing saved.".to_string()
-            }
+            let store = &ctx.data().desk.store;
+            let saved = store.set_mark_category(&message_id, id).await?;
+            core_marks::category_answer(Some(name), saved)
         }
-        None => "That is not one of the catalogue's categories: nothing saved.".to_string(),
+        None => core_marks::category_answer(None, false),
     };
     let update = CreateInteractionResponseMessage::new()
         .content(text)

@@ -49,7 +49,34 @@ pub struct Deciding {
     seen: i64,
 }
 
+/// Append one entry to the effect log; its sequence number.
+async fn append_log(
+    conn: &mut sqlx::SqliteConnection,
+    at: crate::core::model::Timestamp,
+    text: &str,
+) -> anyhow::Result<i64> {
+    Ok(
+        sqlx::query("INSERT INTO effect_log (at, effect) VALUES (?, ?)")
+            .bind(millis(at))
+            .bind(text)
+            .execute(conn)
+            .await
+            .context("cannot append to the effect log")?
+            .last_insert_rowid(),
+    )
+}
+
 impl Deciding {
+    /// Count the message as seen (for `shopkeep report`), in the same
+    /// commit as the decision.
+    pub async fn count_seen(
+        &mut self,
+        at: crate::core::model::Timestamp,
+        source: &str,
+    ) -> anyhow::Result<()> {
+        super::marks::count_seen_on(&mut self.tx, at, source).await
+    }
+
     /// Write the decision's effects (to their tables and the log) and, if
     /// given, its audit record, and release the lock. Returns the audit
     /// record's id and the newest log entry, now this engine's own.
@@ -62,14 +89,7 @@ impl Deciding {
         for effect in effects {
             write_effect(&mut self.tx, effect).await?;
             let logged = serde_json::to_string(effect).context("cannot encode an effect")?;
-            let seq = sqlx::query("INSERT INTO effect_log (at, effect) VALUES (?, ?)")
-                .bind(millis(at))
-                .bind(logged)
-                .execute(&mut *self.tx)
-                .await
-                .context("cannot append to the effect log")?
-                .last_insert_rowid();
-            self.seen = seq;
+            self.seen = append_log(&mut self.tx, at, &logged).await?;
         }
         let id = match audit {
             Some(record) => Some(insert_audit(&mut self.tx, record).await?),
@@ -125,12 +145,12 @@ impl Store {
             staff_change: change.clone(),
         })
         .context("cannot encode a staff change")?;
-        sqlx::query("INSERT INTO effect_log (at, effect) VALUES (?, ?)")
-            .bind(millis(at))
-            .bind(text)
-            .execute(self.pool())
+        let mut conn = self
+            .pool()
+            .acquire()
             .await
-            .context("cannot log a staff change")?;
+            .context("cannot reach the store")?;
+        append_log(&mut conn, at, &text).await?;
         Ok(())
     }
 
@@ -156,31 +176,6 @@ impl Store {
             .await
             .context("cannot prune the effect log")?
             .rows_affected())
-    }
-
-    /// Persist a decision's effects and, if given, its audit record,
-    /// atomically. Returns the audit record's id.
-    pub async fn record(
-        &self,
-        effects: &[Effect],
-        audit: Option<&AuditRecord>,
-    ) -> anyhow::Result<Option<i64>> {
-        let mut tx = self
-            .pool()
-            .begin()
-            .await
-            .context("cannot start a store transaction")?;
-        for effect in effects {
-            write_effect(&mut tx, effect).await?;
-        }
-        let id = match audit {
-            Some(record) => Some(insert_audit(&mut tx, record).await?),
-            None => None,
-        };
-        tx.commit()
-            .await
-            .context("cannot commit a decision to the store")?;
-        Ok(id)
     }
 
     /// Rebuild the core's state. Keeps what can still matter relative to the

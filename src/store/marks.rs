@@ -10,6 +10,25 @@ use serde::Serialize;
 use sqlx::Row;
 
 use super::{from_millis, millis, Store};
+
+/// Count one message read at `at` on `conn` (the engine does it inside the
+/// decision's transaction: one commit per message).
+pub(super) async fn count_seen_on(
+    conn: &mut sqlx::SqliteConnection,
+    at: Timestamp,
+    source: &str,
+) -> anyhow::Result<()> {
+    sqlx::query(
+        "INSERT INTO seen (hour, source, n) VALUES (?, ?, 1) \
+         ON CONFLICT (hour, source) DO UPDATE SET n = n + 1",
+    )
+    .bind(hour_of(at))
+    .bind(source)
+    .execute(conn)
+    .await
+    .context("cannot count a message seen")?;
+    Ok(())
+}
 use crate::core::marks::Mark;
 use crate::core::model::Timestamp;
 
@@ -165,20 +184,6 @@ impl Store {
         Ok(n > 0)
     }
 
-    /// Count one message read by the engine at `at`.
-    pub async fn count_seen(&self, at: Timestamp, source: &str) -> anyhow::Result<()> {
-        sqlx::query(
-            "INSERT INTO seen (hour, source, n) VALUES (?, ?, 1) \
-             ON CONFLICT (hour, source) DO UPDATE SET n = n + 1",
-        )
-        .bind(hour_of(at))
-        .bind(source)
-        .execute(self.pool())
-        .await
-        .context("cannot count a message seen")?;
-        Ok(())
-    }
-
     /// Messages read from the hour of `since` on, from `source`.
     pub async fn seen_since(&self, since: Timestamp, source: &str) -> anyhow::Result<u64> {
         let n: Option<i64> =
@@ -243,18 +248,22 @@ mod tests {
             .is_empty());
     }
 
+    /// Counted as the engine counts: inside a decision's commit.
+    async fn count_seen(store: &Store, at: Timestamp, source: &str) {
+        let (mut deciding, _) = store.begin_deciding(0).await.unwrap();
+        deciding.count_seen(at, source).await.unwrap();
+        deciding.commit(&[], None, at).await.unwrap();
+    }
+
     #[tokio::test]
     async fn messages_seen_are_counted_per_hour_and_source() {
         let store = Store::open(":memory:").await.unwrap();
         let now = Utc::now();
         for _ in 0..3 {
-            store.count_seen(now, "live").await.unwrap();
+            count_seen(&store, now, "live").await;
         }
-        store
-            .count_seen(now - Duration::days(3), "live")
-            .await
-            .unwrap();
-        store.count_seen(now, "replay").await.unwrap();
+        count_seen(&store, now - Duration::days(3), "live").await;
+        count_seen(&store, now, "replay").await;
         assert_eq!(
             store
                 .seen_since(now - Duration::days(1), "live")

@@ -17,7 +17,8 @@ async fn store_with_ticket() -> (Store, i64) {
         message_id: "101".into(),
         at: t0(),
     };
-    store.record(&[open], None).await.unwrap();
+    let (deciding, _) = store.begin_deciding(0).await.unwrap();
+    deciding.commit(&[open], None, t0()).await.unwrap();
     let id = store.open_ticket_of("4002").await.unwrap().unwrap().id;
     (store, id)
 }
